@@ -1,0 +1,939 @@
+//! Loading and checking a questionnaire: from the YAML file model to a resolved questionnaire
+//! whose options are inlined, score ranges computed and conditions compiled.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, FileProblems, Location, Problem, Severity};
+use crate::expr::{Condition, Text};
+use crate::library::{Library, builtin};
+use crate::locate::{Locator, nearest};
+use crate::model::{
+    Audience, Band, Choice, Direction, ItemType, Method, QuestionnaireFile, Rule, Scalar, Scale,
+};
+use crate::yaml;
+
+/// A questionnaire ready to use: checked, with everything resolved.
+#[derive(Debug)]
+pub struct Questionnaire {
+    pub file: QuestionnaireFile,
+    /// Where it came from: a path, or `built-in:<id>`.
+    pub origin: PathBuf,
+    /// A short hash of the file's text, so a report names exactly what produced it.
+    pub hash: String,
+    pub items: Vec<ItemInfo>,
+    pub scales: Vec<ScaleInfo>,
+    pub rules: Vec<RuleInfo>,
+    pub library: Library,
+    /// Problems that do not stop mend from using it.
+    pub warnings: Vec<Problem>,
+}
+
+/// An item with its options resolved and its conditions compiled.
+#[derive(Debug)]
+pub struct ItemInfo {
+    pub id: String,
+    pub section: usize,
+    pub text: String,
+    pub help: String,
+    pub kind: ItemType,
+    pub options: Vec<Choice>,
+    pub required: bool,
+    /// All must hold for the item to be shown: the section's condition, then the item's.
+    pub show_if: Vec<Condition>,
+    pub reverse: bool,
+    pub weight: f64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// The lowest and highest score, when the item can be scored.
+    pub range: Option<(f64, f64)>,
+    pub flag: Option<(String, Condition)>,
+    /// Whether its answers are numbers (and so can be compared with `<`).
+    pub numeric: bool,
+}
+
+/// What a scale is made of.
+#[derive(Debug, Clone)]
+pub enum Parts {
+    Items(Vec<usize>),
+    Subscales(Vec<usize>),
+}
+
+#[derive(Debug)]
+pub struct ScaleInfo {
+    pub def: Scale,
+    pub parts: Parts,
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub def: Rule,
+    pub when: Condition,
+    pub because: Text,
+    pub finding: Text,
+}
+
+const SCALE_FIELDS: &[&str] = &["score", "band", "label", "answered", "items", "min", "max"];
+
+impl Questionnaire {
+    /// Loads a built-in questionnaire by id, or a questionnaire file by path.
+    pub fn open(name: &str) -> Result<Questionnaire, Error> {
+        if let Some((id, text)) = builtin::QUESTIONNAIRES.iter().find(|(id, _)| *id == name) {
+            let origin = PathBuf::from(format!("built-in:{id}"));
+            return Questionnaire::parse(&origin, text).map_err(Error::Invalid);
+        }
+        let path = Path::new(name);
+        if !path.exists() && !name.contains(['/', '\\', '.']) {
+            return Err(Error::UnknownQuestionnaire {
+                name: name.to_string(),
+                builtins: builtin_ids().join(", "),
+            });
+        }
+        let text = read_text(path)?;
+        Questionnaire::parse(path, &text).map_err(Error::Invalid)
+    }
+
+    /// Parses and checks a questionnaire's text; errors come back all together.
+    pub fn parse(origin: &Path, text: &str) -> Result<Questionnaire, FileProblems> {
+        let file: QuestionnaireFile = yaml::parse(text).map_err(|p| FileProblems {
+            path: origin.to_path_buf(),
+            problems: vec![p],
+        })?;
+        let mut checker = Checker::new(text, Library::builtin());
+        let q = checker.resolve(file, origin, text);
+        let mut problems = checker.problems;
+        problems.sort_by_key(|p| (p.location.map(|l| (l.line, l.column)), p.severity));
+        if problems.iter().any(|p| p.severity == Severity::Error) {
+            return Err(FileProblems {
+                path: origin.to_path_buf(),
+                problems,
+            });
+        }
+        Ok(Questionnaire {
+            warnings: problems,
+            ..q
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.file.id
+    }
+
+    pub fn item(&self, id: &str) -> Option<&ItemInfo> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    pub fn item_index(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+
+    /// The ids of the role item's options, when the questionnaire asks for a role.
+    pub fn role_item(&self) -> Option<&ItemInfo> {
+        self.file.role_item.as_deref().and_then(|id| self.item(id))
+    }
+}
+
+/// The ids of the built-in questionnaires.
+pub fn builtin_ids() -> Vec<&'static str> {
+    builtin::QUESTIONNAIRES.iter().map(|(id, _)| *id).collect()
+}
+
+/// Reads a UTF-8 text file, saying clearly when it is not one.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(
+            path,
+            Problem::error(
+                None,
+                format!(
+                    "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            ),
+        )
+    })
+}
+
+fn short_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+/// Collects every problem while resolving, rather than stopping at the first.
+struct Checker<'t> {
+    locator: Locator<'t>,
+    library: Library,
+    problems: Vec<Problem>,
+}
+
+impl<'t> Checker<'t> {
+    fn new(text: &'t str, library: Library) -> Self {
+        Checker {
+            locator: Locator::new(text),
+            library,
+            problems: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, at: Option<Location>, message: String) {
+        self.problems.push(Problem::error(at, message));
+    }
+
+    fn warn(&mut self, at: Option<Location>, message: String) {
+        self.problems.push(Problem::warning(at, message));
+    }
+
+    fn check_id(&mut self, what: &str, id: &str, at: Option<Location>) {
+        if !valid_id(id) {
+            self.error(
+                at,
+                format!(
+                    "{what} id `{id}` is not allowed: use lower case letters, digits and `_`, starting with a letter"
+                ),
+            );
+        }
+    }
+
+    fn resolve(&mut self, mut file: QuestionnaireFile, origin: &Path, text: &str) -> Questionnaire {
+        let top = self.locator.id(&file.id, None);
+        self.check_id("questionnaire", &file.id.clone(), top);
+        self.merge_library(&mut file);
+        let items = self.resolve_items(&file);
+        let scales = self.resolve_scales(&file, &items);
+        let rules = self.resolve_rules(&file, &items, &scales);
+        self.check_role(&file, &items);
+        self.check_unused(&items, &scales, &rules, &file);
+        let lib_problems = self.library.problems(&self.locator);
+        // Problems in the built-in library are reported by its own tests, not against this file.
+        self.problems.extend(lib_problems.into_iter().filter(|p| {
+            file.strategies
+                .iter()
+                .any(|s| p.message.contains(&format!("`{}`", s.id)))
+                || file
+                    .flags
+                    .keys()
+                    .any(|f| p.message.contains(&format!("`{f}`")))
+        }));
+        Questionnaire {
+            origin: origin.to_path_buf(),
+            hash: short_hash(text),
+            items,
+            scales,
+            rules,
+            library: self.library.clone(),
+            warnings: Vec::new(),
+            file,
+        }
+    }
+
+    fn merge_library(&mut self, file: &mut QuestionnaireFile) {
+        for s in &file.strategies {
+            let at = self.locator.id(&s.id, Some("strategies"));
+            self.check_id("strategy", &s.id, at);
+        }
+        let clashes = self.library.add_strategy_list(file.strategies.clone());
+        for id in clashes {
+            let at = self.locator.id(&id, Some("strategies"));
+            self.error(
+                at,
+                format!(
+                    "strategy `{id}` already exists in the built-in library; give yours another id"
+                ),
+            );
+        }
+        for (id, flag) in &file.flags {
+            let at = self.locator.key(id);
+            self.check_id("flag", id, at);
+            self.library.flags.insert(id.clone(), flag.clone());
+        }
+    }
+
+    fn resolve_items(&mut self, file: &QuestionnaireFile) -> Vec<ItemInfo> {
+        let mut items: Vec<ItemInfo> = Vec::new();
+        let mut seen_sections = HashSet::new();
+        for (s_index, section) in file.sections.iter().enumerate() {
+            let s_at = self.locator.id(&section.id, Some("sections"));
+            self.check_id("section", &section.id, s_at);
+            if !seen_sections.insert(section.id.clone()) {
+                self.error(
+                    s_at,
+                    format!("section `{}` appears twice; ids must be unique", section.id),
+                );
+            }
+            if section.items.is_empty() {
+                self.error(s_at, format!("section `{}` has no items", section.id));
+            }
+            let section_if = section.show_if.as_ref().and_then(|src| {
+                let what = format!("section `{}`: `show_if`", section.id);
+                self.condition(&what, src, s_at, &Scope::Answers(&items))
+            });
+            for item in &section.items {
+                let at = self.locator.id(&item.id, Some("sections"));
+                self.check_id("item", &item.id, at);
+                if items.iter().any(|i| i.id == item.id) {
+                    self.error(
+                        at,
+                        format!("item `{}` appears twice; ids must be unique", item.id),
+                    );
+                }
+                let options = self.options(file, item, at);
+                let mut show_if: Vec<Condition> = Vec::new();
+                if let Some(src) = &section_if {
+                    show_if.push(Condition::compile(&src.source).expect("compiled before"));
+                }
+                if let Some(src) = &item.show_if {
+                    let what = format!("item `{}`: `show_if`", item.id);
+                    if let Some(c) = self.condition(&what, src, at, &Scope::Answers(&items)) {
+                        show_if.push(c);
+                    }
+                }
+                let range = self.item_range(item, &options, at);
+                let mut scope_items: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+                scope_items.push(&item.id);
+                let flag = item.flag.as_ref().and_then(|f| {
+                    if !self.library.flags.contains_key(&f.name) {
+                        let hint = nearest(&f.name, self.library.flags.keys());
+                        self.error(
+                            at,
+                            format!("item `{}`: unknown flag `{}`{hint}", item.id, f.name),
+                        );
+                    }
+                    let what = format!("item `{}`: flag `when`", item.id);
+                    self.condition(&what, &f.when, at, &Scope::ItemFlag(&scope_items))
+                        .map(|c| (f.name.clone(), c))
+                });
+                let numeric = match item.kind {
+                    ItemType::Number => true,
+                    ItemType::Choice => options
+                        .iter()
+                        .all(|o| o.missing || o.value.as_number().is_some()),
+                    _ => false,
+                };
+                if item.kind == ItemType::Number
+                    && item.min.zip(item.max).is_some_and(|(a, b)| a >= b)
+                {
+                    self.error(at, format!("item `{}`: `min` must be below `max`", item.id));
+                }
+                if item.weight.is_some_and(|w| !w.is_finite() || w <= 0.0) {
+                    self.error(
+                        at,
+                        format!("item `{}`: `weight` must be a positive number", item.id),
+                    );
+                }
+                items.push(ItemInfo {
+                    id: item.id.clone(),
+                    section: s_index,
+                    text: item.text.clone(),
+                    help: item.help.clone(),
+                    kind: item.kind,
+                    options,
+                    required: item.required,
+                    show_if,
+                    reverse: item.reverse,
+                    weight: item.weight.unwrap_or(1.0),
+                    min: item.min,
+                    max: item.max,
+                    range,
+                    flag,
+                    numeric,
+                });
+            }
+        }
+        items
+    }
+
+    fn options(
+        &mut self,
+        file: &QuestionnaireFile,
+        item: &crate::model::Item,
+        at: Option<Location>,
+    ) -> Vec<Choice> {
+        let id = &item.id;
+        let options = match (item.kind, &item.scale, &item.options) {
+            (ItemType::Choice | ItemType::Multi, Some(_), Some(_)) => {
+                self.error(
+                    at,
+                    format!("item `{id}` has both `scale` and `options`; keep one"),
+                );
+                Vec::new()
+            }
+            (ItemType::Choice | ItemType::Multi, Some(name), None) => {
+                match file.response_scales.get(name) {
+                    Some(opts) => opts.clone(),
+                    None => {
+                        let hint = nearest(name, file.response_scales.keys());
+                        self.error(
+                            at,
+                            format!("item `{id}` uses the unknown response scale `{name}`{hint}"),
+                        );
+                        Vec::new()
+                    }
+                }
+            }
+            (ItemType::Choice | ItemType::Multi, None, Some(opts)) => opts.clone(),
+            (ItemType::Choice | ItemType::Multi, None, None) => {
+                self.error(
+                    at,
+                    format!("item `{id}` needs its options: add `scale: <name>` or `options:`"),
+                );
+                Vec::new()
+            }
+            (ItemType::Yesno, None, None) => vec![
+                Choice {
+                    value: Scalar::Text("yes".into()),
+                    label: "Yes".into(),
+                    score: Some(1.0),
+                    missing: false,
+                },
+                Choice {
+                    value: Scalar::Text("no".into()),
+                    label: "No".into(),
+                    score: Some(0.0),
+                    missing: false,
+                },
+            ],
+            (kind, _, _) if item.scale.is_some() || item.options.is_some() => {
+                let kind = format!("{kind:?}").to_lowercase();
+                self.error(
+                    at,
+                    format!("item `{id}` is of type `{kind}`, which takes no `scale` or `options`"),
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        let mut seen: Vec<&Scalar> = Vec::new();
+        for o in &options {
+            if seen.iter().any(|s| s.matches(&o.value)) {
+                self.error(
+                    at,
+                    format!("item `{id}`: the option value `{}` appears twice", o.value),
+                );
+            }
+            seen.push(&o.value);
+        }
+        if matches!(item.kind, ItemType::Choice | ItemType::Multi)
+            && !options.is_empty()
+            && options.iter().all(|o| o.missing)
+        {
+            self.error(
+                at,
+                format!(
+                    "item `{id}`: every option is `missing: true`, so it can never be answered"
+                ),
+            );
+        }
+        options
+    }
+
+    /// The lowest and highest score an item can give, or `None` if it cannot be scored.
+    fn item_range(
+        &mut self,
+        item: &crate::model::Item,
+        options: &[Choice],
+        at: Option<Location>,
+    ) -> Option<(f64, f64)> {
+        let scores: Option<Vec<f64>> = options
+            .iter()
+            .filter(|o| !o.missing)
+            .map(|o| o.score.or(o.value.as_number()))
+            .collect();
+        match item.kind {
+            ItemType::Choice | ItemType::Yesno => {
+                let scores = scores.filter(|s| !s.is_empty())?;
+                Some(min_max(&scores))
+            }
+            ItemType::Multi => {
+                let per: Vec<f64> = options
+                    .iter()
+                    .filter(|o| !o.missing)
+                    .map(|o| o.score.unwrap_or(1.0))
+                    .collect();
+                let low: f64 = per.iter().filter(|s| **s < 0.0).sum();
+                let high: f64 = per.iter().filter(|s| **s > 0.0).sum();
+                Some((low, high))
+            }
+            ItemType::Number => item.min.zip(item.max),
+            ItemType::Text => {
+                if item.reverse {
+                    self.error(
+                        at,
+                        format!(
+                            "item `{}`: free text is never scored, so it cannot be `reverse`",
+                            item.id
+                        ),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn resolve_scales(&mut self, file: &QuestionnaireFile, items: &[ItemInfo]) -> Vec<ScaleInfo> {
+        let mut scales: Vec<ScaleInfo> = Vec::new();
+        for def in &file.scales {
+            let at = self.locator.id(&def.id, Some("scales"));
+            self.check_id("scale", &def.id, at);
+            if scales.iter().any(|s| s.def.id == def.id) {
+                self.error(
+                    at,
+                    format!("scale `{}` appears twice; ids must be unique", def.id),
+                );
+            }
+            let parts = match (def.items.is_empty(), def.subscales.is_empty()) {
+                (false, true) => Parts::Items(self.scale_items(def, items, at)),
+                (true, false) => Parts::Subscales(self.scale_subscales(def, &scales, at)),
+                (false, false) => {
+                    self.error(at, format!("scale `{}` has both `items` and `subscales`; a scale is built from one or the other", def.id));
+                    Parts::Items(Vec::new())
+                }
+                (true, true) => {
+                    self.error(
+                        at,
+                        format!(
+                            "scale `{}` needs `items: [...]` or `subscales: [...]`",
+                            def.id
+                        ),
+                    );
+                    Parts::Items(Vec::new())
+                }
+            };
+            let (min, max) = scale_range(def.score, &parts, items, &scales);
+            self.check_bands(def, min, max, at);
+            scales.push(ScaleInfo {
+                def: def.clone(),
+                parts,
+                min,
+                max,
+            });
+        }
+        scales
+    }
+
+    fn scale_items(&mut self, def: &Scale, items: &[ItemInfo], at: Option<Location>) -> Vec<usize> {
+        let mut out = Vec::new();
+        for id in &def.items {
+            match items.iter().position(|i| &i.id == id) {
+                None => {
+                    let hint = nearest(id, items.iter().map(|i| &i.id));
+                    self.error(
+                        at,
+                        format!("scale `{}` names the unknown item `{id}`{hint}", def.id),
+                    );
+                }
+                Some(_) if out.iter().any(|&i: &usize| &items[i].id == id) => {
+                    self.error(at, format!("scale `{}` lists item `{id}` twice", def.id));
+                }
+                Some(i) if items[i].range.is_none() => {
+                    let why = match items[i].kind {
+                        ItemType::Text => "free text is never scored".to_string(),
+                        ItemType::Number => "give the number item a `min` and `max`".to_string(),
+                        _ => "some of its options have no numeric `score`; add `score:` to each option".to_string(),
+                    };
+                    self.error(
+                        at,
+                        format!("scale `{}` cannot score item `{id}`: {why}", def.id),
+                    );
+                }
+                Some(i) => out.push(i),
+            }
+        }
+        out
+    }
+
+    fn scale_subscales(
+        &mut self,
+        def: &Scale,
+        scales: &[ScaleInfo],
+        at: Option<Location>,
+    ) -> Vec<usize> {
+        if def.score == Method::WeightedSum {
+            self.error(at, format!("scale `{}`: `weighted_sum` weighs items, so a total of subscales uses `sum` or `mean`", def.id));
+        }
+        let mut out = Vec::new();
+        for id in &def.subscales {
+            match scales.iter().position(|s| &s.def.id == id) {
+                None => {
+                    let hint = nearest(id, scales.iter().map(|s| &s.def.id));
+                    let later = if hint.is_empty() {
+                        " (subscales must be listed before the total that uses them)"
+                    } else {
+                        ""
+                    };
+                    self.error(
+                        at,
+                        format!(
+                            "scale `{}` names the unknown subscale `{id}`{hint}{later}",
+                            def.id
+                        ),
+                    );
+                }
+                Some(i) if scales[i].def.higher_is != def.higher_is => {
+                    self.error(at, format!("scale `{}` adds up `{id}`, but one says higher is better and the other worse; give them the same `higher_is`", def.id));
+                }
+                Some(i) => out.push(i),
+            }
+        }
+        out
+    }
+
+    fn check_bands(&mut self, def: &Scale, min: f64, max: f64, at: Option<Location>) {
+        let mut ids = HashSet::new();
+        let mut previous: Option<f64> = None;
+        for (n, band) in def.bands.iter().enumerate() {
+            self.check_id("band", &band.id, at);
+            if !ids.insert(&band.id) {
+                self.error(
+                    at,
+                    format!("scale `{}`: band `{}` appears twice", def.id, band.id),
+                );
+            }
+            self.check_band(def, n, band, previous, min, max, at);
+            previous = band.from.or(previous).or(Some(min));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn check_band(
+        &mut self,
+        def: &Scale,
+        n: usize,
+        band: &Band,
+        previous: Option<f64>,
+        min: f64,
+        max: f64,
+        at: Option<Location>,
+    ) {
+        let (scale, id) = (&def.id, &band.id);
+        let num = crate::model::format_number;
+        match (n, band.from) {
+            (0, Some(from)) if from > min => self.error(
+                at,
+                format!("scale `{scale}`: the first band `{id}` starts at {}, so scores from {} up to it have no band; remove its `from`", num(from), num(min)),
+            ),
+            (0, _) => {}
+            (_, None) => self.error(at, format!("scale `{scale}`: band `{id}` needs `from:` (the lowest score it covers); only the first band starts at the bottom")),
+            (_, Some(from)) if previous.is_some_and(|p| from <= p) => self.error(
+                at,
+                format!("scale `{scale}`: band `{id}` starts at {}, not above the band before it; list bands from low to high with rising `from`", num(from)),
+            ),
+            (_, Some(from)) if from > max => self.warn(
+                at,
+                format!("scale `{scale}`: band `{id}` starts at {}, above the highest possible score {}, so no one can reach it", num(from), num(max)),
+            ),
+            _ => {}
+        }
+    }
+
+    fn resolve_rules(
+        &mut self,
+        file: &QuestionnaireFile,
+        items: &[ItemInfo],
+        scales: &[ScaleInfo],
+    ) -> Vec<RuleInfo> {
+        let mut out: Vec<RuleInfo> = Vec::new();
+        for rule in &file.rules {
+            let at = self.locator.id(&rule.id, Some("rules"));
+            self.check_id("rule", &rule.id, at);
+            if out.iter().any(|r| r.def.id == rule.id) {
+                self.error(
+                    at,
+                    format!("rule `{}` appears twice; ids must be unique", rule.id),
+                );
+            }
+            for s in &rule.recommend {
+                if !self.library.strategies.contains_key(s) {
+                    let hint = nearest(s, self.library.strategies.keys());
+                    self.error(
+                        at,
+                        format!(
+                            "rule `{}` recommends the unknown strategy `{s}`{hint}",
+                            rule.id
+                        ),
+                    );
+                }
+            }
+            if let Some(flag) = &rule.flag
+                && !self.library.flags.contains_key(flag)
+            {
+                let hint = nearest(flag, self.library.flags.keys());
+                self.error(
+                    at,
+                    format!("rule `{}` raises the unknown flag `{flag}`{hint}", rule.id),
+                );
+            }
+            if !(1..=5).contains(&rule.priority) {
+                self.error(
+                    at,
+                    format!("rule `{}`: `priority` is 1 (most urgent) to 5", rule.id),
+                );
+            }
+            if rule.recommend.is_empty() && rule.finding.trim().is_empty() && rule.flag.is_none() {
+                self.warn(
+                    at,
+                    format!(
+                        "rule `{}` has no `finding`, `recommend` or `flag`, so it changes nothing",
+                        rule.id
+                    ),
+                );
+            }
+            let scope = Scope::Rule(items, scales);
+            let what = format!("rule `{}`: `when`", rule.id);
+            let when = self.condition(&what, &rule.when, at, &scope);
+            let because = self.text(&format!("rule `{}`: `because`", rule.id), &rule.because, at);
+            let finding = self.text(&format!("rule `{}`: `finding`", rule.id), &rule.finding, at);
+            if let (Some(when), Some(because), Some(finding)) = (when, because, finding) {
+                out.push(RuleInfo {
+                    def: rule.clone(),
+                    when,
+                    because,
+                    finding,
+                });
+            }
+        }
+        out
+    }
+
+    fn text(&mut self, what: &str, source: &str, at: Option<Location>) -> Option<Text> {
+        Text::compile(source)
+            .map_err(|e| self.error(at, format!("{what} does not compile: {e}")))
+            .ok()
+    }
+
+    fn condition(
+        &mut self,
+        what: &str,
+        source: &str,
+        at: Option<Location>,
+        scope: &Scope,
+    ) -> Option<Condition> {
+        let cond = match Condition::compile(source) {
+            Ok(c) => c,
+            Err(e) => {
+                self.error(at, format!("{what} does not compile: {e}"));
+                return None;
+            }
+        };
+        let mut ok = true;
+        for name in &cond.refs {
+            if let Err(msg) = scope.check(name) {
+                self.error(at, format!("{what} `{source}`: {msg}"));
+                ok = false;
+            }
+        }
+        ok.then_some(cond)
+    }
+
+    fn check_role(&mut self, file: &QuestionnaireFile, items: &[ItemInfo]) {
+        let Some(role) = &file.role_item else { return };
+        let at = self.locator.key("role_item");
+        let Some(item) = items.iter().find(|i| &i.id == role) else {
+            let hint = nearest(role, items.iter().map(|i| &i.id));
+            self.error(
+                at,
+                format!("`role_item` names the unknown item `{role}`{hint}"),
+            );
+            return;
+        };
+        for o in item.options.iter().filter(|o| !o.missing) {
+            if !matches!(&o.value, Scalar::Text(t) if ["hurt", "broke", "both"].contains(&t.as_str()))
+            {
+                self.error(at, format!("the role item `{role}` has the option `{}`; role options are `hurt`, `broke` and `both`", o.value));
+            }
+        }
+    }
+
+    fn check_unused(
+        &mut self,
+        items: &[ItemInfo],
+        scales: &[ScaleInfo],
+        rules: &[RuleInfo],
+        file: &QuestionnaireFile,
+    ) {
+        let mut used: HashSet<&str> = HashSet::new();
+        for s in scales {
+            if let Parts::Items(ix) = &s.parts {
+                used.extend(ix.iter().map(|&i| items[i].id.as_str()));
+            }
+        }
+        let refs: BTreeSet<&str> = rules
+            .iter()
+            .flat_map(|r| r.when.refs.iter())
+            .chain(
+                items
+                    .iter()
+                    .flat_map(|i| i.show_if.iter().flat_map(|c| c.refs.iter())),
+            )
+            .filter_map(|r| r.strip_prefix("answers."))
+            .collect();
+        used.extend(refs);
+        used.extend(file.role_item.as_deref());
+        for item in items {
+            if item.kind != ItemType::Text
+                && item.flag.is_none()
+                && !used.contains(item.id.as_str())
+            {
+                let at = self.locator.id(&item.id, Some("sections"));
+                self.warn(at, format!("item `{}` is in no scale and no rule, so its answer changes nothing in a report", item.id));
+            }
+        }
+    }
+}
+
+/// What a condition may refer to, depending on where it is written.
+enum Scope<'a> {
+    /// `show_if`: answers to earlier items only.
+    Answers(&'a [ItemInfo]),
+    /// An item's flag: `value`, and answers to this and earlier items.
+    ItemFlag(&'a [&'a str]),
+    /// A rule: answers, scales and flags.
+    Rule(&'a [ItemInfo], &'a [ScaleInfo]),
+}
+
+impl Scope<'_> {
+    fn check(&self, name: &str) -> Result<(), String> {
+        let mut parts = name.split('.');
+        let head = parts.next().unwrap_or_default();
+        let second = parts.next();
+        let item_ids: Vec<String> = match self {
+            Scope::Answers(items) | Scope::Rule(items, _) => {
+                items.iter().map(|i| i.id.clone()).collect()
+            }
+            Scope::ItemFlag(ids) => ids.iter().map(|s| s.to_string()).collect(),
+        };
+        match (head, self) {
+            ("answers", _) => match second {
+                None => Ok(()),
+                Some(id) if item_ids.iter().any(|i| i == id) => Ok(()),
+                Some(id) => {
+                    let hint = nearest(id, &item_ids);
+                    let order = if matches!(self, Scope::Rule(..)) {
+                        ""
+                    } else {
+                        " (conditions may only name items that come before)"
+                    };
+                    Err(format!("`answers.{id}` is not an item{hint}{order}"))
+                }
+            },
+            ("value", Scope::ItemFlag(_)) => Ok(()),
+            ("flags", Scope::Rule(..)) => Ok(()),
+            ("scales", Scope::Rule(_, scales)) => {
+                let Some(id) = second else { return Ok(()) };
+                let ids: Vec<String> = scales.iter().map(|s| s.def.id.clone()).collect();
+                if !ids.iter().any(|s| s == id) {
+                    return Err(format!(
+                        "`scales.{id}` is not a scale{} (a rule may only use scales listed under `scales:`)",
+                        nearest(id, &ids)
+                    ));
+                }
+                match parts.next() {
+                    Some(field) if !SCALE_FIELDS.contains(&field) => Err(format!(
+                        "`scales.{id}.{field}` is not known; a scale has {}",
+                        SCALE_FIELDS.join(", ")
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            _ => {
+                let allowed: &[&str] = match self {
+                    Scope::Answers(_) => &["answers"],
+                    Scope::ItemFlag(_) => &["value", "answers"],
+                    Scope::Rule(..) => &["answers", "scales", "flags"],
+                };
+                let known: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+                Err(format!(
+                    "unknown name `{head}`{}; here you can use {}",
+                    nearest(head, &known),
+                    allowed.join(", ")
+                ))
+            }
+        }
+    }
+}
+
+fn min_max(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+/// The lowest and highest possible score of a scale, from its parts' ranges.
+fn scale_range(
+    method: Method,
+    parts: &Parts,
+    items: &[ItemInfo],
+    scales: &[ScaleInfo],
+) -> (f64, f64) {
+    let ranges: Vec<(f64, f64, f64)> = match parts {
+        Parts::Items(ix) => ix
+            .iter()
+            .filter_map(|&i| items[i].range.map(|(lo, hi)| (lo, hi, items[i].weight)))
+            .collect(),
+        Parts::Subscales(ix) => ix
+            .iter()
+            .map(|&i| (scales[i].min, scales[i].max, 1.0))
+            .collect(),
+    };
+    if ranges.is_empty() {
+        return (0.0, 0.0);
+    }
+    let n = ranges.len() as f64;
+    let (lo, hi): (f64, f64) = match method {
+        Method::Sum => ranges
+            .iter()
+            .fold((0.0, 0.0), |(a, b), r| (a + r.0, b + r.1)),
+        Method::Mean => {
+            let (a, b) = ranges
+                .iter()
+                .fold((0.0, 0.0), |(a, b), r| (a + r.0, b + r.1));
+            (a / n, b / n)
+        }
+        Method::WeightedSum => ranges
+            .iter()
+            .fold((0.0, 0.0), |(a, b), r| (a + r.0 * r.2, b + r.1 * r.2)),
+    };
+    (crate::scoring::round2(lo), crate::scoring::round2(hi))
+}
+
+/// Whether a strategy written for `audience` suits a person whose role is `role`.
+pub fn suits(audience: &[Audience], role: Option<&str>) -> bool {
+    match role {
+        Some("hurt") => audience
+            .iter()
+            .any(|a| matches!(a, Audience::Hurt | Audience::Couple)),
+        Some("broke") => audience
+            .iter()
+            .any(|a| matches!(a, Audience::Broke | Audience::Couple)),
+        _ => true,
+    }
+}
+
+/// Which direction is healthy, for readers of a scale.
+pub fn healthy_is_high(d: Direction) -> bool {
+    d == Direction::Better
+}
+
+/// Items by id, for quick lookups while scoring.
+pub fn index_by_id(items: &[ItemInfo]) -> HashMap<&str, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.id.as_str(), i))
+        .collect()
+}

@@ -1,0 +1,215 @@
+//! Presenting a model: minijinja templates (built in, or overridden from `--templates DIR`)
+//! turn it into Markdown; comrak turns Markdown into HTML inside one self-contained page.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// The built-in templates, embedded so mend needs no files beside it.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("report.md", include_str!("../templates/report.md")),
+    (
+        "questionnaire.md",
+        include_str!("../templates/questionnaire.md"),
+    ),
+    ("page.html", include_str!("../templates/page.html")),
+];
+
+/// Template fuel: plenty for any report, and a stop for a template that loops forever.
+const FUEL: u64 = 5_000_000;
+
+pub struct Renderer {
+    env: Environment<'static>,
+    /// Where each template came from, for error messages.
+    origins: Vec<(String, PathBuf)>,
+}
+
+impl Renderer {
+    /// The built-in templates, each replaced by a file of the same name in `overrides`.
+    pub fn new(overrides: Option<&Path>) -> Result<Renderer, Error> {
+        let mut env = Environment::new();
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(100);
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        env.add_filter("md", md_escape);
+        env.add_filter("nohtml", no_html);
+        env.add_filter("quote", quote);
+        env.add_filter("num", num);
+        env.add_filter("bar", bar);
+        let mut origins = Vec::new();
+        for (name, builtin) in TEMPLATES {
+            let (source, origin) = match overrides.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(path) => (crate::questionnaire::read_text(&path)?, path),
+                None => (
+                    builtin.to_string(),
+                    PathBuf::from(format!("built-in:templates/{name}")),
+                ),
+            };
+            env.add_template_owned(name.to_string(), source)
+                .map_err(|e| template_error(&origin, e))?;
+            origins.push((name.to_string(), origin));
+        }
+        Ok(Renderer { env, origins })
+    }
+
+    /// Renders template `name` with `model` as its context.
+    pub fn render(&self, name: &str, model: &impl Serialize) -> Result<String, Error> {
+        let origin = self
+            .origins
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| PathBuf::from(name));
+        let tmpl = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(&origin, e))?;
+        tmpl.render(Value::from(minijinja::value::Serde(model)))
+            .map_err(|e| template_error(&origin, e))
+    }
+
+    /// One self-contained HTML page (inline CSS, nothing fetched) from Markdown.
+    pub fn page(&self, title: &str, markdown: &str) -> Result<String, Error> {
+        #[derive(Serialize)]
+        struct Page<'a> {
+            title: &'a str,
+            body: String,
+        }
+        self.render(
+            "page.html",
+            &Page {
+                title,
+                body: markdown_to_html(markdown),
+            },
+        )
+    }
+}
+
+fn template_error(origin: &Path, e: minijinja::Error) -> Error {
+    let mut message = e.kind().to_string();
+    if let Some(detail) = e.detail() {
+        message = format!("{message}: {detail}");
+    }
+    if let Some(line) = e.line() {
+        message = format!("line {line}: {message}");
+    }
+    Error::Template {
+        path: origin.to_path_buf(),
+        message,
+    }
+}
+
+/// Markdown to HTML with raw HTML shown as text (never passed through) and unsafe links dropped.
+pub fn markdown_to_html(markdown: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    options.extension.autolink = true;
+    options.extension.tasklist = true;
+    options.render.r#unsafe = false;
+    options.render.escape = true;
+    comrak::markdown_to_html(markdown, &options)
+}
+
+/// Escapes text a person typed (names, free-text answers) so Markdown shows it as written.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start();
+        out.push_str(&line[..line.len() - body.len()]);
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let starts_block = i == 0 && matches!(c, '-' | '+' | '=');
+            let ordered = c.is_ascii_digit()
+                && body[..i].chars().all(|d| d.is_ascii_digit())
+                && matches!(chars.peek(), Some((_, '.' | ')')));
+            if starts_block || "\\`*_[]<>#|~!&{}".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+            if ordered {
+                let (_, dot) = chars.next().expect("peeked");
+                out.push('\\');
+                out.push(dot);
+            }
+        }
+    }
+    out
+}
+
+/// Keeps an author's Markdown but turns raw HTML tags into plain text.
+fn no_html(text: &str) -> String {
+    text.replace('<', "\\<")
+}
+
+/// Escaped text as a Markdown block quote, line by line.
+fn quote(text: &str) -> String {
+    md_escape(text)
+        .lines()
+        .map(|l| format!("> {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn num(value: f64) -> String {
+    crate::model::format_number((value * 100.0).round() / 100.0)
+}
+
+/// A text bar of ten cells for a position from 0 to 1.
+fn bar(position: f64) -> String {
+    let filled = (position.clamp(0.0, 1.0) * 10.0).round() as usize;
+    format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_cannot_become_markup() {
+        let html = markdown_to_html(&md_escape(
+            "<script>alert(1)</script> **x** [a](javascript:alert(1))",
+        ));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<strong>"), "{html}");
+        assert!(!html.contains("href"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn line_starts_that_would_make_lists_or_headings_are_escaped() {
+        assert_eq!(md_escape("- a\n1. b\n# c"), "\\- a\n1\\. b\n\\# c");
+    }
+
+    #[test]
+    fn raw_html_in_author_markdown_is_shown_as_text() {
+        let html = markdown_to_html("Hello <img src=x onerror=alert(1)> <b>bold</b>");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn javascript_links_are_dropped() {
+        let html = markdown_to_html("[click](javascript:alert(1))");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn bars_have_ten_cells() {
+        assert_eq!(bar(0.5), "█████░░░░░");
+        assert_eq!(bar(2.0), "██████████");
+    }
+}

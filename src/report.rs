@@ -1,0 +1,412 @@
+//! The report model: plain serializable data built from scores and rules. Templates only
+//! present it, and `--format json` prints it as it is.
+
+use serde::Serialize;
+
+use crate::answers::{Answer, Responses};
+use crate::model::{Audience, Direction, Method, Resource, format_number};
+use crate::questionnaire::{Questionnaire, suits};
+use crate::rules::{Cause, Evaluation};
+use crate::scoring::Scored;
+
+/// How many strategies a report shows in full; the rest are listed briefly.
+pub const FEATURED: usize = 3;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub mend_version: String,
+    /// The day the report was made (or `SOURCE_DATE_EPOCH`'s day, for reproducible builds).
+    pub generated: String,
+    pub questionnaire: QuestionnaireRef,
+    pub respondent: Respondent,
+    /// Raised flags, most important first; when any is present it leads the report.
+    pub flags: Vec<FlagView>,
+    pub scales: Vec<ScaleView>,
+    pub findings: Vec<Finding>,
+    /// Ranked, de-duplicated; the first few are `featured`.
+    pub strategies: Vec<StrategyView>,
+    /// Strategies a rule chose but a raised flag made unsafe or untimely.
+    pub held_back: Vec<HeldBack>,
+    pub not_checked: Vec<NotCheckedView>,
+    /// Free-text answers, given back to the person who wrote them.
+    pub notes: Vec<Note>,
+    /// Answers to questions that did not apply (their condition did not hold), not counted.
+    pub ignored_answers: Vec<String>,
+    /// True when results are hard (a flag, or a scale in its hardest band): the report then
+    /// suggests going through it with a therapist.
+    pub hard: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Respondent {
+    pub name: String,
+    pub date: Option<String>,
+    /// `hurt`, `broke` or `both`, when the questionnaire asks.
+    pub role: Option<String>,
+    pub role_label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagView {
+    pub id: String,
+    pub title: String,
+    pub message: String,
+    pub resources: Vec<Resource>,
+    /// The questions whose answers raised it, and the rules that did.
+    pub raised_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// `None` when there were not enough answers.
+    pub score: Option<f64>,
+    pub min: f64,
+    pub max: f64,
+    pub band: Option<BandView>,
+    pub answered: usize,
+    /// Items (or subscales) shown to this person.
+    pub items: usize,
+    pub needed: usize,
+    pub method: Method,
+    pub prorated: bool,
+    pub higher_is: Direction,
+    /// Where the score sits between min and max, 0 to 1, for bars.
+    pub position: Option<f64>,
+    pub is_total: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandView {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub text: String,
+    pub priority: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StrategyView {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub steps: String,
+    #[serde(rename = "for")]
+    pub audience: Vec<Audience>,
+    pub sources: Vec<SourceView>,
+    pub priority: u8,
+    /// Every reason it was chosen, with the numbers.
+    pub reasons: Vec<String>,
+    pub featured: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub file: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldBack {
+    pub id: String,
+    pub title: String,
+    /// The flags that hold it back.
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotCheckedView {
+    pub rule: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub item: String,
+    pub question: String,
+    pub text: String,
+}
+
+/// Builds the report model; `generated` is the date to print.
+pub fn build(
+    q: &Questionnaire,
+    responses: &Responses,
+    scored: &Scored,
+    eval: &Evaluation,
+    generated: &str,
+) -> Report {
+    let role = role_of(q, responses);
+    let flags = flag_views(q, eval);
+    let scales = scale_views(q, scored);
+    let (strategies, held_back) = choose_strategies(q, eval, role.as_ref().map(|r| r.0.as_str()));
+    let hard = !flags.is_empty()
+        || scales
+            .iter()
+            .zip(&q.scales)
+            .any(|(v, s)| in_hardest_band(v, s));
+    Report {
+        mend_version: env!("CARGO_PKG_VERSION").to_string(),
+        generated: generated.to_string(),
+        questionnaire: QuestionnaireRef {
+            id: q.file.id.clone(),
+            version: q.file.version.clone(),
+            title: q.file.title.clone(),
+            hash: q.hash.clone(),
+        },
+        respondent: Respondent {
+            name: responses.respondent.clone(),
+            date: responses.date.clone(),
+            role: role.as_ref().map(|r| r.0.clone()),
+            role_label: role.map(|r| r.1),
+        },
+        flags,
+        scales,
+        findings: eval
+            .fired
+            .iter()
+            .filter(|f| !f.finding.is_empty())
+            .map(|f| Finding {
+                rule: q.rules[f.rule].def.id.clone(),
+                text: f.finding.clone(),
+                priority: q.rules[f.rule].def.priority,
+            })
+            .collect(),
+        strategies,
+        held_back,
+        not_checked: eval
+            .not_checked
+            .iter()
+            .map(|n| NotCheckedView {
+                rule: n.rule.clone(),
+                reason: n.reason.clone(),
+            })
+            .collect(),
+        notes: notes(q, responses, scored),
+        ignored_answers: scored.ignored.clone(),
+        hard,
+    }
+}
+
+fn role_of(q: &Questionnaire, responses: &Responses) -> Option<(String, String)> {
+    let item = q.role_item()?;
+    match responses.answered(item)? {
+        Answer::Choice(i) => {
+            let o = &item.options[*i];
+            Some((o.value.to_string(), o.label.clone()))
+        }
+        _ => None,
+    }
+}
+
+fn flag_views(q: &Questionnaire, eval: &Evaluation) -> Vec<FlagView> {
+    // Flags appear in the library's order, so `safety` (listed first) always leads.
+    q.library
+        .flags
+        .iter()
+        .filter_map(|(id, def)| {
+            let raised = eval.raised.iter().find(|r| &r.flag == id)?;
+            Some(FlagView {
+                id: id.clone(),
+                title: def.title.clone(),
+                message: def.message.clone(),
+                resources: q
+                    .library
+                    .resources_for(&def.resources)
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+                raised_by: raised
+                    .by
+                    .iter()
+                    .map(|c| match c {
+                        Cause::Item(id) => q.item(id).map(|i| i.text.clone()).unwrap_or_default(),
+                        Cause::Rule(id) => format!("rule `{id}`"),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn scale_views(q: &Questionnaire, scored: &Scored) -> Vec<ScaleView> {
+    q.scales
+        .iter()
+        .zip(&scored.scales)
+        .map(|(info, s)| {
+            let span = info.max - info.min;
+            ScaleView {
+                id: info.def.id.clone(),
+                title: info.def.title.clone(),
+                description: info.def.description.clone(),
+                score: s.score,
+                min: info.min,
+                max: info.max,
+                band: s.band.map(|b| {
+                    let band = &info.def.bands[b];
+                    BandView {
+                        id: band.id.clone(),
+                        label: band.label.clone(),
+                        text: band.text.clone(),
+                    }
+                }),
+                answered: s.answered,
+                items: s.shown,
+                needed: s.needed,
+                method: info.def.score,
+                prorated: s.prorated,
+                higher_is: info.def.higher_is,
+                position: s.score.map(|v| {
+                    if span > 0.0 {
+                        ((v - info.min) / span).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    }
+                }),
+                is_total: matches!(info.parts, crate::questionnaire::Parts::Subscales(_)),
+            }
+        })
+        .collect()
+}
+
+fn in_hardest_band(view: &ScaleView, info: &crate::questionnaire::ScaleInfo) -> bool {
+    let (Some(band), Some(first), Some(last)) =
+        (&view.band, info.def.bands.first(), info.def.bands.last())
+    else {
+        return false;
+    };
+    let hardest = match info.def.higher_is {
+        Direction::Better => first,
+        Direction::Worse => last,
+    };
+    info.def.bands.len() > 1 && band.id == hardest.id
+}
+
+/// Ranks recommendations: flags' strategies first, then rules' by priority; merges repeats
+/// (keeping every reason); drops what does not suit the person's role; holds back what a
+/// raised flag makes unsafe.
+fn choose_strategies(
+    q: &Questionnaire,
+    eval: &Evaluation,
+    role: Option<&str>,
+) -> (Vec<StrategyView>, Vec<HeldBack>) {
+    let mut picks: Vec<(String, u8, String)> = Vec::new();
+    for (id, def) in &q.library.flags {
+        if eval.has_flag(id) {
+            for s in &def.recommend {
+                picks.push((
+                    s.clone(),
+                    0,
+                    format!("your answers raised this concern: {}", def.title),
+                ));
+            }
+        }
+    }
+    for fired in &eval.fired {
+        let rule = &q.rules[fired.rule].def;
+        let reason = if fired.because.is_empty() {
+            fired.finding.clone()
+        } else {
+            fired.because.clone()
+        };
+        for s in &rule.recommend {
+            picks.push((s.clone(), rule.priority, reason.clone()));
+        }
+    }
+    let mut chosen: Vec<StrategyView> = Vec::new();
+    let mut held_back: Vec<HeldBack> = Vec::new();
+    for (id, priority, reason) in picks {
+        let Some(s) = q.library.strategies.get(&id) else {
+            continue;
+        };
+        let blocking: Vec<String> = s
+            .avoid_with
+            .iter()
+            .filter(|f| eval.has_flag(f))
+            .cloned()
+            .collect();
+        if !blocking.is_empty() {
+            if !held_back.iter().any(|h| h.id == id) {
+                held_back.push(HeldBack {
+                    id,
+                    title: s.title.clone(),
+                    flags: blocking,
+                });
+            }
+            continue;
+        }
+        if !suits(&s.audience, role) {
+            continue;
+        }
+        match chosen.iter_mut().find(|c| c.id == id) {
+            Some(c) => {
+                c.priority = c.priority.min(priority);
+                if !reason.is_empty() && !c.reasons.contains(&reason) {
+                    c.reasons.push(reason);
+                }
+            }
+            None => chosen.push(StrategyView {
+                id: id.clone(),
+                title: s.title.clone(),
+                summary: s.summary.clone(),
+                steps: s.steps.clone(),
+                audience: s.audience.clone(),
+                sources: s
+                    .sources
+                    .iter()
+                    .map(|f| SourceView {
+                        file: f.clone(),
+                        title: q.library.sources.get(f).cloned().unwrap_or_default(),
+                    })
+                    .collect(),
+                priority,
+                reasons: if reason.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![reason]
+                },
+                featured: false,
+            }),
+        }
+    }
+    chosen.sort_by_key(|c| c.priority);
+    for c in chosen.iter_mut().take(FEATURED) {
+        c.featured = true;
+    }
+    (chosen, held_back)
+}
+
+fn notes(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Vec<Note> {
+    q.items
+        .iter()
+        .zip(&scored.visible)
+        .filter(|(item, shown)| **shown && item.kind == crate::model::ItemType::Text)
+        .filter_map(|(item, _)| match responses.answered(item)? {
+            Answer::Text(t) => Some(Note {
+                item: item.id.clone(),
+                question: item.text.clone(),
+                text: t.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A number as a report prints it.
+pub fn number(n: f64) -> String {
+    format_number(n)
+}

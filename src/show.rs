@@ -1,0 +1,104 @@
+//! A questionnaire as a plain document model: every item with its options resolved inline.
+//! `mend show` prints it as JSON, or through `templates/questionnaire.md` for reading and printing.
+
+use serde::Serialize;
+
+use crate::model::{ItemType, Scalar};
+use crate::questionnaire::Questionnaire;
+
+#[derive(Debug, Serialize)]
+pub struct QuestionnaireView {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub instructions: String,
+    pub minutes: Option<u32>,
+    pub item_count: usize,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub intro: String,
+    pub show_if: Option<String>,
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ItemType,
+    pub text: String,
+    pub help: String,
+    pub required: bool,
+    pub show_if: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OptionView {
+    pub value: Scalar,
+    pub label: String,
+}
+
+/// The document model of `q`.
+pub fn view(q: &Questionnaire) -> QuestionnaireView {
+    let sections = q
+        .file
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(n, s)| SectionView {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            intro: s.intro.clone(),
+            show_if: s.show_if.clone(),
+            items: q
+                .items
+                .iter()
+                .filter(|i| i.section == n)
+                .map(|i| ItemView {
+                    id: i.id.clone(),
+                    kind: i.kind,
+                    text: i.text.clone(),
+                    help: i.help.clone(),
+                    required: i.required,
+                    show_if: s
+                        .items
+                        .iter()
+                        .find(|x| x.id == i.id)
+                        .and_then(|x| x.show_if.clone()),
+                    options: i
+                        .options
+                        .iter()
+                        .map(|o| OptionView {
+                            value: o.value.clone(),
+                            label: o.label.clone(),
+                        })
+                        .collect(),
+                    min: i.min,
+                    max: i.max,
+                })
+                .collect(),
+        })
+        .collect();
+    QuestionnaireView {
+        id: q.file.id.clone(),
+        version: q.file.version.clone(),
+        title: q.file.title.clone(),
+        description: q.file.description.clone(),
+        instructions: q.file.instructions.clone(),
+        minutes: q.file.minutes,
+        item_count: q.items.len(),
+        sections,
+    }
+}

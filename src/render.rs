@@ -135,7 +135,8 @@ pub fn md_escape(text: &str) -> String {
             let starts_block = i == 0 && matches!(c, '-' | '+' | '=');
             let ordered = c.is_ascii_digit()
                 && body[..i].chars().all(|d| d.is_ascii_digit())
-                && matches!(chars.peek(), Some((_, '.' | ')')));
+                && matches!(chars.peek(), Some((_, '.' | ')')))
+                && body[i + 2..].chars().next().is_none_or(char::is_whitespace);
             if starts_block || "\\`*_[]<>#|~!&{}".contains(c) {
                 out.push('\\');
             }

@@ -208,11 +208,11 @@ impl Facts {
             let mut fields: Vec<(&'static str, Value)> = vec![
                 ("answered", Value::from(s.answered)),
                 ("items", Value::from(s.shown)),
-                ("min", Value::from(info.min)),
-                ("max", Value::from(info.max)),
+                ("min", number_value(info.min)),
+                ("max", number_value(info.max)),
             ];
             if let Some(score) = s.score {
-                fields.push(("score", Value::from(score)));
+                fields.push(("score", number_value(score)));
             }
             if let Some(b) = s.band {
                 let band = &info.def.bands[b];
@@ -259,23 +259,33 @@ impl Facts {
             if high && *unscored {
                 fields.push(("score", Value::from(HIGH)));
             }
-            scales.push((id.clone(), Value::from_iter(fields)));
+            scales.push((id.clone(), map(fields)));
         }
         let mut ctx: Vec<(&str, Value)> = vec![
-            ("answers", Value::from_iter(answers)),
-            ("scales", Value::from_iter(scales)),
+            ("answers", map(answers)),
+            ("scales", map(scales)),
             ("flags", Value::from(self.flags.clone())),
         ];
         if let Some(v) = value {
             ctx.push(("value", v.clone()));
         }
-        Value::from_iter(ctx)
+        map(ctx)
     }
 
     /// Whether an answer is present (to explain why a condition could not be checked).
     pub fn has_answer(&self, id: &str) -> bool {
         self.answers.iter().any(|(k, _)| k == id)
     }
+}
+
+/// A minijinja map from key-value pairs.
+fn map<K: Into<String>>(pairs: Vec<(K, Value)>) -> Value {
+    Value::from(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v))
+            .collect::<std::collections::BTreeMap<String, Value>>(),
+    )
 }
 
 /// How an answer looks to conditions: the option's value, a list of values, a number or text.

@@ -327,6 +327,8 @@ fn choose_strategies(
             picks.push((s.clone(), rule.priority, reason.clone()));
         }
     }
+    // Most urgent first, so each strategy's first reason is its most urgent one.
+    picks.sort_by_key(|p| p.1);
     let mut chosen: Vec<StrategyView> = Vec::new();
     let mut held_back: Vec<HeldBack> = Vec::new();
     for (id, priority, reason) in picks {
@@ -383,7 +385,6 @@ fn choose_strategies(
             }),
         }
     }
-    chosen.sort_by_key(|c| c.priority);
     for c in chosen.iter_mut().take(FEATURED) {
         c.featured = true;
     }

@@ -49,6 +49,19 @@ fn problem_from(err: &serde_yaml::Error) -> Problem {
             ": the file expands into too much data (too many aliases or too deep nesting); write the content out plainly",
         );
     }
+    const SYNTAX: &[&str] = &[
+        "while parsing",
+        "while scanning",
+        "not allowed",
+        "did not find expected",
+        "found character",
+        "found unexpected",
+    ];
+    if SYNTAX.iter().any(|s| message.contains(s)) {
+        message.push_str(
+            " (a YAML syntax problem: check the indentation, colons and quotes on this line and the one before; text with a colon, # or brackets needs quotes)",
+        );
+    }
     if let Some(hint) = suggest_field(&message) {
         message.push_str(&hint);
     }

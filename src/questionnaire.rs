@@ -106,7 +106,12 @@ impl Questionnaire {
         let mut checker = Checker::new(text, Library::builtin());
         let q = checker.resolve(file, origin, text);
         let mut problems = checker.problems;
-        problems.sort_by_key(|p| (p.location.map(|l| (l.line, l.column)), std::cmp::Reverse(p.severity)));
+        problems.sort_by_key(|p| {
+            (
+                p.location.map(|l| (l.line, l.column)),
+                std::cmp::Reverse(p.severity),
+            )
+        });
         if problems.iter().any(|p| p.severity == Severity::Error) {
             return Err(FileProblems {
                 path: origin.to_path_buf(),

@@ -171,8 +171,15 @@ pub fn band_of(scale: &ScaleInfo, score: f64) -> Option<usize> {
 pub struct Facts {
     answers: Vec<(String, Value)>,
     missing_numbers: Vec<String>,
-    scales: Vec<(String, Vec<(&'static str, Value)>, bool)>,
+    scales: Vec<ScaleFacts>,
     pub flags: Vec<String>,
+}
+
+/// What conditions see of one scale; `score` is missing when it could not be scored.
+struct ScaleFacts {
+    id: String,
+    fields: Vec<(&'static str, Value)>,
+    unscored: bool,
 }
 
 impl Facts {
@@ -219,9 +226,11 @@ impl Facts {
                 fields.push(("band", Value::from(band.id.as_str())));
                 fields.push(("label", Value::from(band.label.as_str())));
             }
-            facts
-                .scales
-                .push((info.def.id.clone(), fields, s.score.is_none()));
+            facts.scales.push(ScaleFacts {
+                id: info.def.id.clone(),
+                fields,
+                unscored: s.score.is_none(),
+            });
         }
         facts
     }
@@ -254,12 +263,12 @@ impl Facts {
                     .map(|id| (id.clone(), Value::from(HIGH))),
             );
         }
-        for (id, fields, unscored) in &self.scales {
-            let mut fields: Vec<(&str, Value)> = fields.clone();
-            if high && *unscored {
+        for scale in &self.scales {
+            let mut fields = scale.fields.clone();
+            if high && scale.unscored {
                 fields.push(("score", Value::from(HIGH)));
             }
-            scales.push((id.clone(), map(fields)));
+            scales.push((scale.id.clone(), map(fields)));
         }
         let mut ctx: Vec<(&str, Value)> = vec![
             ("answers", map(answers)),

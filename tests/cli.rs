@@ -9,21 +9,24 @@ use predicates::prelude::*;
 
 fn mend() -> Command {
     let mut cmd = Command::cargo_bin("mend").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("SOURCE_DATE_EPOCH", "1763596800");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1763596800");
     cmd
 }
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
 }
 
 #[test]
 fn list_shows_the_built_in_questionnaires() {
-    mend()
-        .arg("list")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("readiness").and(predicate::str::contains("communication")).and(predicate::str::contains("causes")));
+    mend().arg("list").assert().success().stdout(
+        predicate::str::contains("readiness")
+            .and(predicate::str::contains("communication"))
+            .and(predicate::str::contains("causes")),
+    );
 }
 
 #[test]
@@ -45,7 +48,12 @@ fn report_html_is_one_self_contained_page() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("alex.html");
     mend()
-        .args(["report", "communication", "examples/communication-alex.yaml", "-o"])
+        .args([
+            "report",
+            "communication",
+            "examples/communication-alex.yaml",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -60,7 +68,13 @@ fn report_html_is_one_self_contained_page() {
 #[test]
 fn report_json_is_the_report_model() {
     let out = mend()
-        .args(["report", "causes", "examples/causes-sam.yaml", "--format", "json"])
+        .args([
+            "report",
+            "causes",
+            "examples/causes-sam.yaml",
+            "--format",
+            "json",
+        ])
         .assert()
         .success()
         .get_output()
@@ -71,7 +85,9 @@ fn report_json_is_the_report_model() {
     assert!(v["questionnaire"]["hash"].as_str().unwrap().len() == 12);
     assert_eq!(v["respondent"]["name"], "Sam");
     let scale = &v["scales"][0];
-    for key in ["id", "title", "score", "min", "max", "band", "answered", "items"] {
+    for key in [
+        "id", "title", "score", "min", "max", "band", "answered", "items",
+    ] {
         assert!(scale.get(key).is_some(), "scales[0] has no `{key}`");
     }
     assert!(v["strategies"][0]["reasons"].is_array());
@@ -81,7 +97,11 @@ fn report_json_is_the_report_model() {
 #[test]
 fn a_path_works_wherever_a_built_in_id_does() {
     mend()
-        .args(["report", "questionnaires/readiness.yaml", "examples/readiness-sam.yaml"])
+        .args([
+            "report",
+            "questionnaires/readiness.yaml",
+            "examples/readiness-sam.yaml",
+        ])
         .assert()
         .success();
 }
@@ -93,7 +113,13 @@ fn show_prints_a_document_or_json_with_options_inline() {
         .assert()
         .success()
         .stdout(predicate::str::contains("☐"));
-    let out = mend().args(["show", "communication", "--format", "json"]).assert().success().get_output().stdout.clone();
+    let out = mend()
+        .args(["show", "communication", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let item = &v["sections"][0]["items"][0];
     assert!(item["id"].is_string() && item["type"].is_string() && item["text"].is_string());
@@ -105,10 +131,17 @@ fn show_prints_a_document_or_json_with_options_inline() {
 fn template_writes_a_blank_answers_file_that_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blank.yaml");
-    mend().args(["template", "readiness", "-o"]).arg(&path).assert().success();
+    mend()
+        .args(["template", "readiness", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.contains("questionnaire: readiness"));
-    assert!(text.contains("# allowed: "), "each item lists its allowed values");
+    assert!(
+        text.contains("# allowed: "),
+        "each item lists its allowed values"
+    );
     // A blank file is valid answers, only the required role is missing.
     mend()
         .args(["report", "readiness"])
@@ -128,10 +161,20 @@ fn an_existing_file_is_never_overwritten_without_force() {
         .arg(&path)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--force")));
+        .stderr(
+            predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+        );
     assert_eq!(fs::read_to_string(&path).unwrap(), "my precious answers");
-    mend().args(["template", "readiness", "--force", "-o"]).arg(&path).assert().success();
-    assert!(fs::read_to_string(&path).unwrap().contains("questionnaire: readiness"));
+    mend()
+        .args(["template", "readiness", "--force", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("questionnaire: readiness")
+    );
 }
 
 #[test]
@@ -158,8 +201,12 @@ fn check_reports_every_problem_with_file_and_line() {
         .assert()
         .code(1)
         .stderr(
-            predicate::str::contains("bad.yaml:8:11: error: item `a` uses the unknown response scale `agree9`")
-                .and(predicate::str::contains("bad.yaml:10:5: error: scale `x` names the unknown item `b`")),
+            predicate::str::contains(
+                "bad.yaml:8:11: error: item `a` uses the unknown response scale `agree9`",
+            )
+            .and(predicate::str::contains(
+                "bad.yaml:10:5: error: scale `x` names the unknown item `b`",
+            )),
         )
         .stdout(predicate::str::contains("2 errors"));
 }
@@ -169,7 +216,11 @@ fn bad_answers_give_exit_1_the_file_and_line_and_no_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let answers = dir.path().join("answers.yaml");
     let out = dir.path().join("report.html");
-    fs::write(&answers, "questionnaire: readiness\nversion: \"1.0\"\nanswers:\n  role: hurt\n  nope: 3\n").unwrap();
+    fs::write(
+        &answers,
+        "questionnaire: readiness\nversion: \"1.0\"\nanswers:\n  role: hurt\n  nope: 3\n",
+    )
+    .unwrap();
     mend()
         .args(["report", "readiness"])
         .arg(&answers)
@@ -177,9 +228,15 @@ fn bad_answers_give_exit_1_the_file_and_line_and_no_output_file() {
         .arg(&out)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("answers.yaml:5:3: error: `nope` is not a question of `readiness`"));
+        .stderr(predicate::str::contains(
+            "answers.yaml:5:3: error: `nope` is not a question of `readiness`",
+        ));
     assert!(!out.exists());
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
 }
 
 #[test]
@@ -192,7 +249,10 @@ fn broken_yaml_and_missing_files_are_clear_errors() {
         .arg(&answers)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("broken.yaml:").and(predicate::str::contains("panicked").not()));
+        .stderr(
+            predicate::str::contains("broken.yaml:")
+                .and(predicate::str::contains("panicked").not()),
+        );
     mend()
         .args(["report", "readiness", "does-not-exist.yaml"])
         .assert()
@@ -218,20 +278,30 @@ fn answers_for_the_wrong_questionnaire_are_refused() {
         .args(["report", "communication", "examples/readiness-alex.yaml"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("readiness-alex.yaml").and(predicate::str::contains("not `communication`")));
+        .stderr(
+            predicate::str::contains("readiness-alex.yaml")
+                .and(predicate::str::contains("not `communication`")),
+        );
 }
 
 #[test]
 fn usage_errors_exit_with_2() {
     mend().arg("report").assert().code(2);
-    mend().args(["report", "readiness", "x.yaml", "--format", "pdf"]).assert().code(2);
+    mend()
+        .args(["report", "readiness", "x.yaml", "--format", "pdf"])
+        .assert()
+        .code(2);
     mend().arg("frobnicate").assert().code(2);
 }
 
 #[test]
 fn every_command_has_help_with_an_example() {
     for cmd in ["list", "show", "check", "template", "report"] {
-        mend().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Example:"));
+        mend()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example:"));
     }
 }
 

@@ -313,3 +313,103 @@ fn the_example_answers_exist_for_two_partners_of_each_questionnaire() {
         }
     }
 }
+
+#[test]
+fn templates_can_be_overridden_by_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("report.md"),
+        "Hello {{ respondent.name | md }}: {{ scales | length }} scales\n",
+    )
+    .unwrap();
+    mend()
+        .args([
+            "report",
+            "readiness",
+            "examples/readiness-alex.yaml",
+            "--templates",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("Hello Alex: 7 scales\n");
+}
+
+#[test]
+fn a_runaway_or_broken_template_is_stopped_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("report.md"),
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    mend()
+        .args([
+            "report",
+            "readiness",
+            "examples/readiness-alex.yaml",
+            "--templates",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("report.md: template error")
+                .and(predicate::str::contains("fuel")),
+        );
+    fs::write(dir.path().join("report.md"), "{% if %}").unwrap();
+    mend()
+        .args([
+            "report",
+            "readiness",
+            "examples/readiness-alex.yaml",
+            "--templates",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "report.md: template error: line 1: syntax error",
+        ));
+}
+
+#[test]
+fn typed_text_is_escaped_in_html_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("a.yaml");
+    let text = fs::read_to_string(example("communication-alex.yaml")).unwrap();
+    let hostile = text
+        .replace(
+            "respondent: Alex",
+            "respondent: \"<script>alert(1)</script>{{ 7*7 }}\"",
+        )
+        .replace(
+            "Our Sunday walks",
+            "<img src=x onerror=alert(1)> [x](javascript:alert(1)) {% raw %}Our Sunday walks",
+        );
+    assert_ne!(hostile, text, "the example changed: update this test");
+    fs::write(&answers, hostile).unwrap();
+    let out = mend()
+        .args(["report", "communication", "--format", "html"])
+        .arg(&answers)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let html = String::from_utf8(out).unwrap();
+    assert!(!html.contains("<script"), "script survived");
+    assert!(!html.contains("<img"), "img survived");
+    assert!(
+        !html.contains("href=\"javascript"),
+        "javascript: link survived"
+    );
+    assert!(
+        html.contains("[x](javascript:alert(1))"),
+        "the link text is shown as typed, not as a link"
+    );
+    assert!(
+        html.contains("{{ 7*7 }}") && !html.contains("49"),
+        "answers are never evaluated as templates"
+    );
+}

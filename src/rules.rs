@@ -130,16 +130,20 @@ fn missing_reason(
         let mut parts = name.split('.');
         match (parts.next(), parts.next()) {
             (Some("answers"), Some(id)) if !facts.has_answer(id) => {
-                missing.push(format!("the question `{id}` has no answer"));
+                let text = q.item(id).map(|i| i.text.trim()).unwrap_or(id);
+                missing.push(format!("it needs your answer to \u{201c}{text}\u{201d}"));
             }
             (Some("scales"), Some(id)) => {
                 let unscored = q
                     .scales
                     .iter()
                     .zip(&scored.scales)
-                    .any(|(s, r)| s.def.id == id && r.score.is_none());
-                if unscored {
-                    missing.push(format!("the scale `{id}` has not enough answers"));
+                    .find(|(s, r)| s.def.id == id && r.score.is_none());
+                if let Some((s, _)) = unscored {
+                    missing.push(format!(
+                        "\u{201c}{}\u{201d} has not enough answers to be scored",
+                        s.def.title
+                    ));
                 }
             }
             _ => {}

@@ -91,7 +91,7 @@ fn too_few_answers_is_not_a_low_score() {
     assert!(
         r.not_checked
             .iter()
-            .any(|n| n.rule == "any_score" && n.reason.contains("mean_ab")),
+            .any(|n| n.rule == "any_score" && n.reason.contains("Mean of A and B")),
         "{:?}",
         r.not_checked
     );

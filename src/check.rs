@@ -30,46 +30,85 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// Every problem in one file, whatever kind of mend file it is.
-pub fn check_file(path: &Path) -> FileProblems {
-    let problems = match read_text(path) {
-        Err(Error::Invalid(p)) => return p,
-        Err(e) => vec![Problem::error(None, e.to_string())],
-        Ok(text) => check_text(path, &text),
-    };
-    FileProblems {
-        path: path.to_path_buf(),
-        problems,
-    }
+/// Every problem in each file, whatever kind of mend file it is. Answers files are checked
+/// against a questionnaire given in the same call when one has their id, else a built-in one.
+pub fn check_files(paths: &[PathBuf]) -> Vec<FileProblems> {
+    let texts: Vec<(PathBuf, Result<String, Error>)> =
+        paths.iter().map(|p| (p.clone(), read_text(p))).collect();
+    let questionnaires: Vec<Questionnaire> = texts
+        .iter()
+        .filter_map(|(path, text)| {
+            let text = text.as_ref().ok()?;
+            (kind(text) == Kind::Questionnaire)
+                .then(|| Questionnaire::parse(path, text).ok())
+                .flatten()
+        })
+        .collect();
+    texts
+        .into_iter()
+        .map(|(path, text)| {
+            let problems = match text {
+                Err(Error::Invalid(p)) => return p,
+                Err(e) => vec![Problem::error(None, e.to_string())],
+                Ok(text) => check_text(&path, &text, &questionnaires),
+            };
+            FileProblems { path, problems }
+        })
+        .collect()
 }
 
-fn check_text(path: &Path, text: &str) -> Vec<Problem> {
+#[derive(PartialEq)]
+enum Kind {
+    Questionnaire,
+    Answers,
+    Strategies,
+    Support,
+}
+
+/// What kind of mend file a text is, from its top-level keys.
+fn kind(text: &str) -> Kind {
     let keys = crate::yaml::top_keys(text);
     let has = |k: &str| keys.iter().any(|x| x == k);
     if has("sections") || !(has("strategies") || has("flags") || has("answers")) {
-        match Questionnaire::parse(path, text) {
-            Ok(q) => q.warnings,
-            Err(p) => p.problems,
-        }
+        Kind::Questionnaire
     } else if has("answers") {
-        check_answers(text)
+        Kind::Answers
+    } else if has("resources") {
+        Kind::Support
     } else {
-        crate::library::check_library_file(text, has("resources"))
+        Kind::Strategies
     }
 }
 
-/// Answers files are checked against their questionnaire when it is a built-in one.
-fn check_answers(text: &str) -> Vec<Problem> {
+fn check_text(path: &Path, text: &str, questionnaires: &[Questionnaire]) -> Vec<Problem> {
+    match kind(text) {
+        Kind::Questionnaire => match Questionnaire::parse(path, text) {
+            Ok(q) => q.warnings,
+            Err(p) => p.problems,
+        },
+        Kind::Answers => check_answers(text, questionnaires),
+        Kind::Strategies => crate::library::check_library_file(text, false),
+        Kind::Support => crate::library::check_library_file(text, true),
+    }
+}
+
+fn check_answers(text: &str, questionnaires: &[Questionnaire]) -> Vec<Problem> {
     let file: crate::answers::AnswersFile = match crate::yaml::parse(text) {
         Ok(f) => f,
         Err(p) => return vec![p],
     };
+    if let Some(q) = questionnaires
+        .iter()
+        .find(|q| q.file.id == file.questionnaire)
+    {
+        return crate::answers::parse(text, q).err().unwrap_or_default();
+    }
     match Questionnaire::open(&file.questionnaire) {
         Ok(q) => crate::answers::parse(text, &q).err().unwrap_or_default(),
         Err(_) => vec![Problem::warning(
             None,
             format!(
-                "answers for `{}`, which is not a built-in questionnaire; check them with `mend report <questionnaire file> <answers>`",
+                "answers for `{}`, which is neither a built-in questionnaire nor one given to this check; add its file: mend check <questionnaire.yaml> <answers.yaml>",
                 file.questionnaire
             ),
         )],

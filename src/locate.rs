@@ -40,6 +40,17 @@ impl<'a> Locator<'a> {
         self.key_from(0, key)
     }
 
+    /// The first line that holds `value` (a condition's text), to point at it.
+    pub fn key_with_value(&self, value: &str) -> Option<Location> {
+        let first = value.lines().next()?.trim();
+        self.lines.iter().enumerate().find_map(|(n, line)| {
+            line.find(first).map(|col| Location {
+                line: n + 1,
+                column: col + 1,
+            })
+        })
+    }
+
     /// The first line with key `key` after the top-level key `section:`.
     pub fn key_in(&self, section: &str, key: &str) -> Option<Location> {
         let head = format!("{section}:");

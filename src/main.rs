@@ -205,8 +205,7 @@ fn list() -> Result<ExitCode, Error> {
 fn check(paths: &[PathBuf]) -> Result<ExitCode, Error> {
     let files = mend::check::collect_files(paths)?;
     let (mut errors, mut warnings) = (0, 0);
-    for path in &files {
-        let problems = mend::check::check_file(path);
+    for problems in mend::check::check_files(&files) {
         errors += problems
             .problems
             .iter()

@@ -222,6 +222,7 @@ impl<'t> Checker<'t> {
         let rules = self.resolve_rules(&file, &items, &scales);
         self.check_role(&file, &items);
         self.check_unused(&items, &scales, &rules, &file);
+        self.check_literals(&items, &scales, &rules);
         let lib_problems = self.library.problems(&self.locator);
         // Problems in the built-in library are reported by its own tests, not against this file.
         self.problems.extend(lib_problems.into_iter().filter(|p| {
@@ -269,6 +270,11 @@ impl<'t> Checker<'t> {
 
     fn resolve_items(&mut self, file: &QuestionnaireFile) -> Vec<ItemInfo> {
         let mut items: Vec<ItemInfo> = Vec::new();
+        let all_ids: Vec<String> = file
+            .sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| i.id.clone()))
+            .collect();
         let mut seen_sections = HashSet::new();
         for (s_index, section) in file.sections.iter().enumerate() {
             let s_at = self.locator.id(&section.id, Some("sections"));
@@ -284,7 +290,7 @@ impl<'t> Checker<'t> {
             }
             let section_if = section.show_if.as_ref().and_then(|src| {
                 let what = format!("section `{}`: `show_if`", section.id);
-                self.condition(&what, src, s_at, &Scope::Answers(&items))
+                self.condition(&what, src, s_at, &Scope::Answers(&items, &all_ids))
             });
             for item in &section.items {
                 let at = self.locator.id(&item.id, Some("sections"));
@@ -302,7 +308,9 @@ impl<'t> Checker<'t> {
                 }
                 if let Some(src) = &item.show_if {
                     let what = format!("item `{}`: `show_if`", item.id);
-                    if let Some(c) = self.condition(&what, src, at, &Scope::Answers(&items)) {
+                    if let Some(c) =
+                        self.condition(&what, src, at, &Scope::Answers(&items, &all_ids))
+                    {
                         show_if.push(c);
                     }
                 }
@@ -743,6 +751,85 @@ impl<'t> Checker<'t> {
         ok.then_some(cond)
     }
 
+    /// Warns about a condition comparing with a text that none of the things it names can
+    /// take (a misspelt band id, a quoted number for a number item): it could never match.
+    fn check_literals(&mut self, items: &[ItemInfo], scales: &[ScaleInfo], rules: &[RuleInfo]) {
+        let mut checks: Vec<(String, &Condition, Option<&ItemInfo>)> = Vec::new();
+        for item in items {
+            for c in &item.show_if {
+                checks.push((format!("item `{}`: `show_if`", item.id), c, None));
+            }
+            if let Some((_, c)) = &item.flag {
+                checks.push((format!("item `{}`: flag `when`", item.id), c, Some(item)));
+            }
+        }
+        for rule in rules {
+            checks.push((format!("rule `{}`: `when`", rule.def.id), &rule.when, None));
+        }
+        for (what, cond, own) in checks {
+            let Some(known) = self.literal_values(cond, items, scales, own) else {
+                continue;
+            };
+            for literal in string_literals(&cond.source) {
+                if !known.contains(&literal) {
+                    let at = self.locator.key_with_value(&cond.source);
+                    self.warn(
+                        at,
+                        format!(
+                            "{what} compares with \"{literal}\", which none of the answers or bands it names can be (they can be: {}); it can never match",
+                            if known.is_empty() { "numbers only".to_string() } else { known.join(", ") }
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every text value the names in a condition can take, or `None` if one of them can be
+    /// any text (a free-text item, or a name mend cannot enumerate).
+    fn literal_values(
+        &self,
+        cond: &Condition,
+        items: &[ItemInfo],
+        scales: &[ScaleInfo],
+        own: Option<&ItemInfo>,
+    ) -> Option<Vec<String>> {
+        let options = |item: &ItemInfo| -> Option<Vec<String>> {
+            match item.kind {
+                ItemType::Text => None,
+                // Number values never equal a quoted text, so only text values count.
+                _ => Some(
+                    item.options
+                        .iter()
+                        .filter_map(|o| match &o.value {
+                            Scalar::Text(t) => Some(t.clone()),
+                            Scalar::Number(_) => None,
+                        })
+                        .collect(),
+                ),
+            }
+        };
+        let mut known = Vec::new();
+        for name in &cond.refs {
+            let parts: Vec<&str> = name.split('.').collect();
+            match parts.as_slice() {
+                ["answers", id] => known.extend(options(items.iter().find(|i| i.id == *id)?)?),
+                ["value"] => known.extend(options(own?)?),
+                ["scales", id, field] => {
+                    let scale = scales.iter().find(|s| s.def.id == *id)?;
+                    match *field {
+                        "band" => known.extend(scale.def.bands.iter().map(|b| b.id.clone())),
+                        "label" => known.extend(scale.def.bands.iter().map(|b| b.label.clone())),
+                        _ => {}
+                    }
+                }
+                ["flags"] => known.extend(self.library.flags.keys().cloned()),
+                _ => return None,
+            }
+        }
+        Some(known)
+    }
+
     fn check_role(&mut self, file: &QuestionnaireFile, items: &[ItemInfo]) {
         let Some(role) = &file.role_item else { return };
         let at = self.locator.key("role_item");
@@ -801,8 +888,8 @@ impl<'t> Checker<'t> {
 
 /// What a condition may refer to, depending on where it is written.
 enum Scope<'a> {
-    /// `show_if`: answers to earlier items only.
-    Answers(&'a [ItemInfo]),
+    /// `show_if`: answers to earlier items only (all the ids, to explain a later one).
+    Answers(&'a [ItemInfo], &'a [String]),
     /// An item's flag: `value`, and answers to this and earlier items.
     ItemFlag(&'a [&'a str]),
     /// A rule: answers, scales and flags.
@@ -815,7 +902,7 @@ impl Scope<'_> {
         let head = parts.next().unwrap_or_default();
         let second = parts.next();
         let item_ids: Vec<String> = match self {
-            Scope::Answers(items) | Scope::Rule(items, _) => {
+            Scope::Answers(items, _) | Scope::Rule(items, _) => {
                 items.iter().map(|i| i.id.clone()).collect()
             }
             Scope::ItemFlag(ids) => ids.iter().map(|s| s.to_string()).collect(),
@@ -824,6 +911,11 @@ impl Scope<'_> {
             ("answers", _) => match second {
                 None => Ok(()),
                 Some(id) if item_ids.iter().any(|i| i == id) => Ok(()),
+                Some(id) if matches!(self, Scope::Answers(_, all) if all.iter().any(|i| i == id)) => {
+                    Err(format!(
+                        "`answers.{id}` is this question or a later one; a condition may only name questions that come before it, so move `{id}` up or the condition down"
+                    ))
+                }
                 Some(id) => {
                     let hint = nearest(id, &item_ids);
                     let order = if matches!(self, Scope::Rule(..)) {
@@ -855,7 +947,7 @@ impl Scope<'_> {
             }
             _ => {
                 let allowed: &[&str] = match self {
-                    Scope::Answers(_) => &["answers"],
+                    Scope::Answers(..) => &["answers"],
                     Scope::ItemFlag(_) => &["value", "answers"],
                     Scope::Rule(..) => &["answers", "scales", "flags"],
                 };
@@ -868,6 +960,27 @@ impl Scope<'_> {
             }
         }
     }
+}
+
+/// The quoted strings in an expression, for the literal check.
+fn string_literals(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' && c != '\'' {
+            continue;
+        }
+        let mut literal = String::new();
+        while let Some(d) = chars.next() {
+            match d {
+                '\\' => literal.extend(chars.next()),
+                d if d == c => break,
+                d => literal.push(d),
+            }
+        }
+        out.push(literal);
+    }
+    out
 }
 
 fn min_max(values: &[f64]) -> (f64, f64) {

@@ -105,7 +105,7 @@ fn conditions_may_not_name_unknown_or_later_things() {
     assert_eq!(e.len(), 3, "{e:#?}");
     assert!(
         e[0].contains("item `first`: `show_if`")
-            && e[0].contains("conditions may only name items that come before"),
+            && e[0].contains("may only name questions that come before it"),
         "{}",
         e[0]
     );
@@ -225,4 +225,38 @@ fn items_that_cannot_be_scored_cannot_join_a_scale() {
             .any(|m| m.contains("cannot score item `first`") && m.contains("add `score:`")),
         "{e:#?}"
     );
+}
+
+#[test]
+fn a_condition_naming_itself_or_a_later_question_says_so() {
+    let text = BASE.replace(
+        "        text: First\n",
+        "        text: First\n        show_if: answers.second == 1\n",
+    );
+    let e = errors(&text);
+    assert!(
+        e[0].contains("`answers.second` is this question or a later one"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn comparing_with_a_text_nothing_can_be_is_a_warning() {
+    let misspelt = problems(&BASE.replace(r#"band == "low""#, r#"band in ["low", "middle"]"#));
+    assert!(
+        misspelt.iter().any(|p| p.severity == Severity::Warning
+            && p.message.contains("compares with \"middle\"")
+            && p.message.contains("low, high")),
+        "{misspelt:#?}"
+    );
+    let quoted_number =
+        problems(&BASE.replace(r#"scales.both.band == "low""#, r#"answers.first >= "1""#));
+    assert!(
+        quoted_number
+            .iter()
+            .any(|p| p.message.contains("compares with \"1\"")),
+        "{quoted_number:#?}"
+    );
+    // A free-text item can hold any text, so nothing is said.
+    assert!(problems(BASE).is_empty());
 }

@@ -147,6 +147,15 @@ pub fn load(path: &Path, q: &Questionnaire) -> Result<Responses, Error> {
 
 /// Parses answers text and checks it against `q`.
 pub fn parse(text: &str, q: &Questionnaire) -> Result<Responses, Vec<Problem>> {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(vec![Problem::error(
+            None,
+            format!(
+                "the answers file is empty; `mend template {}` writes one to fill in",
+                q.command_name()
+            ),
+        )]);
+    }
     let file: AnswersFile = yaml::parse(text).map_err(|p| vec![p])?;
     check(&file, text, q)
 }
@@ -169,7 +178,7 @@ fn check(file: &AnswersFile, text: &str, q: &Questionnaire) -> Result<Responses,
             locator.key("version"),
             format!(
                 "these answers are for version {} of `{}`, but the questionnaire is version {}; answer the current version (mend template {}) or use the matching questionnaire file",
-                file.version, q.file.id, q.file.version, q.file.id
+                file.version, q.file.id, q.file.version, q.command_name()
             ),
         ));
     }

@@ -15,8 +15,10 @@ pub fn blank_answers(q: &Questionnaire, today: &str) -> String {
         q.file.version
     ));
     out.push_str("# Write each answer after its colon. Leave an answer blank to skip it.\n");
-    out.push_str("# Then: mend report ");
-    out.push_str(&format!("{} <this file>\n", q.file.id));
+    out.push_str(&format!(
+        "# Then: mend report {} <this file>\n",
+        q.command_name()
+    ));
     out.push_str(&format!("questionnaire: {}\n", scalar(&q.file.id)));
     out.push_str(&format!("version: {}\n", quoted(&q.file.version)));
     out.push_str("respondent: \"\"   # your name or an alias\n");

@@ -21,14 +21,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List the built-in questionnaires.
-    #[command(after_help = "Example: mend list")]
-    List,
+    /// List the built-in questionnaires, or the strategies, flags and help resources that
+    /// questionnaires can use.
+    #[command(after_help = "Example: mend list strategies")]
+    List {
+        #[arg(value_enum, default_value = "questionnaires")]
+        what: Listing,
+    },
     /// Show a questionnaire as a readable document (for printing), or as JSON.
     #[command(after_help = "Example: mend show readiness --format html -o readiness.html")]
     Show {
         /// A built-in id (readiness, communication, causes) or a path to a .yaml file.
         questionnaire: String,
+        /// md (a printable document), html (the same as one page) or json (every item with its
+        /// options); by default taken from the output file's extension, else md.
         #[arg(long, value_enum)]
         format: Option<OutFormat>,
         #[command(flatten)]
@@ -44,6 +50,7 @@ enum Command {
     /// Write a blank answers file to fill in with a text editor.
     #[command(after_help = "Example: mend template readiness -o alex.yaml")]
     Template {
+        /// A built-in id (readiness, communication, causes) or a path to a .yaml file.
         questionnaire: String,
         #[command(flatten)]
         out: Output,
@@ -79,6 +86,14 @@ struct Output {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum Listing {
+    Questionnaires,
+    Strategies,
+    Flags,
+    Resources,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum OutFormat {
     Md,
     Html,
@@ -86,17 +101,30 @@ enum OutFormat {
 }
 
 impl OutFormat {
-    fn pick(given: Option<OutFormat>, output: Option<&Path>) -> Format {
+    /// The format asked for, else the one the output file's extension names, else Markdown.
+    fn pick(given: Option<OutFormat>, output: Option<&Path>) -> Result<Format, String> {
         let by_extension = output.and_then(|p| p.extension()).and_then(|e| e.to_str());
-        match (given, by_extension) {
+        Ok(match (given, by_extension) {
             (Some(OutFormat::Md), _) => Format::Markdown,
             (Some(OutFormat::Html), _) => Format::Html,
             (Some(OutFormat::Json), _) => Format::Json,
             (None, Some("html" | "htm")) => Format::Html,
             (None, Some("json")) => Format::Json,
-            _ => Format::Markdown,
-        }
+            (None, None | Some("md" | "markdown" | "txt")) => Format::Markdown,
+            (None, Some(other)) => {
+                return Err(format!(
+                    "cannot tell the format from the extension `.{other}`; add --format md, html or json"
+                ));
+            }
+        })
     }
+}
+
+/// The output format; a usage error (exit 2) when it cannot be told.
+fn pick(given: Option<OutFormat>, out: &Output) -> Result<Format, Error> {
+    OutFormat::pick(given, out.output.as_deref()).map_err(|message| {
+        clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{message}\n")).exit()
+    })
 }
 
 fn main() -> ExitCode {
@@ -115,7 +143,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, Error> {
     match command {
-        Command::List => list(),
+        Command::List { what } => list(what),
         Command::Show {
             questionnaire,
             format,
@@ -123,7 +151,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         } => {
             let q = open(&questionnaire)?;
             let view = mend::show::view(&q);
-            let text = match OutFormat::pick(format, out.output.as_deref()) {
+            let text = match pick(format, &out)? {
                 Format::Json => mend::to_json(&view),
                 Format::Markdown => Renderer::new(None)?.render("questionnaire.md", &view)?,
                 Format::Html => {
@@ -154,7 +182,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 })
             })?;
             let renderer = Renderer::new(templates.as_deref())?;
-            let format = OutFormat::pick(format, out.output.as_deref());
+            let format = pick(format, &out)?;
             emit(&out, &mend::render_report(&report, format, &renderer)?)
         }
     }
@@ -181,24 +209,73 @@ fn emit(out: &Output, text: &str) -> Result<ExitCode, Error> {
             mend::output::write_atomic(path, text.as_bytes(), out.force)?;
             eprintln!("wrote {}", path.display());
         }
-        None => print!("{text}"),
+        None => print_out(text),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn list() -> Result<ExitCode, Error> {
-    println!("{:<15} {:>5} {:>8}  title", "id", "items", "minutes");
-    for id in mend::questionnaire::builtin_ids() {
-        let q = Questionnaire::open(id)?;
-        let minutes = q.file.minutes.map(|m| m.to_string()).unwrap_or_default();
-        println!(
-            "{:<15} {:>5} {:>8}  {}",
-            id,
-            q.items.len(),
-            minutes,
-            q.file.title
-        );
+fn list(what: Listing) -> Result<ExitCode, Error> {
+    use std::fmt::Write as _;
+    let lib = mend::library::Library::builtin();
+    let mut out = String::new();
+    match what {
+        Listing::Questionnaires => {
+            let _ = writeln!(out, "{:<15} {:>5} {:>8}  title", "id", "items", "minutes");
+            for id in mend::questionnaire::builtin_ids() {
+                let q = Questionnaire::open(id)?;
+                let minutes = q.file.minutes.map(|m| m.to_string()).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{:<15} {:>5} {:>8}  {}",
+                    id,
+                    q.items.len(),
+                    minutes,
+                    q.file.title
+                );
+            }
+        }
+        Listing::Strategies => {
+            let _ = writeln!(
+                out,
+                "{:<22} {:<14} {:<34} title",
+                "id", "for", "held back by flags"
+            );
+            for s in lib.strategies.values() {
+                let audience: Vec<String> = s
+                    .audience
+                    .iter()
+                    .map(|a| format!("{a:?}").to_lowercase())
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{:<22} {:<14} {:<34} {}",
+                    s.id,
+                    audience.join(","),
+                    s.avoid_with.join(","),
+                    s.title
+                );
+            }
+        }
+        Listing::Flags => {
+            let _ = writeln!(out, "{:<16} {:<40} resources", "id", "recommends");
+            for (id, f) in &lib.flags {
+                let _ = writeln!(
+                    out,
+                    "{:<16} {:<40} {}",
+                    id,
+                    f.recommend.join(","),
+                    f.resources.join(",")
+                );
+            }
+        }
+        Listing::Resources => {
+            let _ = writeln!(out, "{:<18} {:<28} name", "category", "region");
+            for r in &lib.resources {
+                let _ = writeln!(out, "{:<18} {:<28} {}", r.category, r.region, r.name);
+            }
+        }
     }
+    print_out(&out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -220,16 +297,29 @@ fn check(paths: &[PathBuf]) -> Result<ExitCode, Error> {
             eprintln!("{problems}");
         }
     }
-    println!(
-        "checked {} file{}: {errors} error{}, {warnings} warning{}",
+    print_out(&format!(
+        "checked {} file{}: {errors} error{}, {warnings} warning{}\n",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
-    );
+    ));
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Prints to standard output; a reader that went away (`mend list | head`) is not an error.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to standard output: {e}");
+    }
 }

@@ -128,6 +128,15 @@ impl Questionnaire {
         &self.file.id
     }
 
+    /// How to name this questionnaire on the command line: its id if built in, else its path.
+    pub fn command_name(&self) -> String {
+        let origin = self.origin.to_string_lossy();
+        match origin.strip_prefix("built-in:") {
+            Some(id) => id.to_string(),
+            None => origin.into_owned(),
+        }
+    }
+
     pub fn item(&self, id: &str) -> Option<&ItemInfo> {
         self.items.iter().find(|i| i.id == id)
     }
@@ -247,6 +256,13 @@ impl<'t> Checker<'t> {
     }
 
     fn merge_library(&mut self, file: &mut QuestionnaireFile) {
+        // A questionnaire's own sources may be cited by its own strategies.
+        for src in &file.sources {
+            self.library
+                .sources
+                .entry(src.clone())
+                .or_insert_with(|| src.clone());
+        }
         for s in &file.strategies {
             let at = self.locator.id(&s.id, Some("strategies"));
             self.check_id("strategy", &s.id, at);

@@ -32,6 +32,12 @@ pub struct Report {
     pub notes: Vec<Note>,
     /// Answers to questions that did not apply (their condition did not hold), not counted.
     pub ignored_answers: Vec<String>,
+    /// Questions shown to this person, and how many of them have an answer.
+    pub questions_shown: usize,
+    pub questions_answered: usize,
+    /// Flags whose screening questions were shown but left blank (the person's choice; the
+    /// report gently says where help is anyway).
+    pub unanswered_screens: Vec<String>,
     /// True when results are hard (a flag, or a scale in its hardest band): the report then
     /// suggests going through it with a therapist.
     pub hard: bool,
@@ -198,6 +204,14 @@ pub fn build(
             .collect(),
         notes: notes(q, responses, scored),
         ignored_answers: scored.ignored.clone(),
+        questions_shown: scored.visible.iter().filter(|v| **v).count(),
+        questions_answered: q
+            .items
+            .iter()
+            .zip(&scored.visible)
+            .filter(|(item, shown)| **shown && responses.answered(item).is_some())
+            .count(),
+        unanswered_screens: unanswered_screens(q, responses, scored, eval),
         hard,
     }
 }
@@ -389,6 +403,28 @@ fn choose_strategies(
         c.featured = true;
     }
     (chosen, held_back)
+}
+
+fn unanswered_screens(
+    q: &Questionnaire,
+    responses: &Responses,
+    scored: &Scored,
+    eval: &Evaluation,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (item, shown) in q.items.iter().zip(&scored.visible) {
+        let Some((flag, _)) = &item.flag else {
+            continue;
+        };
+        if *shown
+            && responses.answered(item).is_none()
+            && !eval.has_flag(flag)
+            && !out.contains(flag)
+        {
+            out.push(flag.clone());
+        }
+    }
+    out
 }
 
 fn notes(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Vec<Note> {

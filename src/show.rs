@@ -24,11 +24,15 @@ pub struct SectionView {
     pub title: String,
     pub intro: String,
     pub show_if: Option<String>,
+    /// The section's condition in words, for people filling in a paper copy.
+    pub condition: Option<String>,
     pub items: Vec<ItemView>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ItemView {
+    /// The question's number, counting from 1 through the whole questionnaire.
+    pub number: usize,
     pub id: String,
     #[serde(rename = "type")]
     pub kind: ItemType,
@@ -36,6 +40,8 @@ pub struct ItemView {
     pub help: String,
     pub required: bool,
     pub show_if: Option<String>,
+    /// The item's own condition in words.
+    pub condition: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,21 +68,20 @@ pub fn view(q: &Questionnaire) -> QuestionnaireView {
             title: s.title.clone(),
             intro: s.intro.clone(),
             show_if: s.show_if.clone(),
+            condition: s.show_if.as_ref().and_then(|src| in_words(q, src)),
             items: q
                 .items
                 .iter()
                 .filter(|i| i.section == n)
                 .map(|i| ItemView {
+                    number: q.item_index(&i.id).map_or(0, |n| n + 1),
                     id: i.id.clone(),
                     kind: i.kind,
                     text: i.text.clone(),
                     help: i.help.clone(),
                     required: i.required,
-                    show_if: s
-                        .items
-                        .iter()
-                        .find(|x| x.id == i.id)
-                        .and_then(|x| x.show_if.clone()),
+                    show_if: own_condition(s, &i.id),
+                    condition: own_condition(s, &i.id).and_then(|src| in_words(q, &src)),
                     options: i
                         .options
                         .iter()
@@ -101,4 +106,37 @@ pub fn view(q: &Questionnaire) -> QuestionnaireView {
         item_count: q.items.len(),
         sections,
     }
+}
+
+fn own_condition(section: &crate::model::Section, id: &str) -> Option<String> {
+    section
+        .items
+        .iter()
+        .find(|x| x.id == id)
+        .and_then(|x| x.show_if.clone())
+}
+
+/// "Answer only if it applies, given your answer to question 1 (“...”)": a condition in
+/// words, naming the earlier questions it depends on.
+fn in_words(q: &Questionnaire, source: &str) -> Option<String> {
+    let cond = crate::expr::Condition::compile(source).ok()?;
+    let questions: Vec<String> = cond
+        .refs
+        .iter()
+        .filter_map(|r| r.strip_prefix("answers."))
+        .filter_map(|id| {
+            let n = q.item_index(id)?;
+            Some(format!(
+                "question {} (\u{201c}{}\u{201d})",
+                n + 1,
+                q.items[n].text.trim()
+            ))
+        })
+        .collect();
+    (!questions.is_empty()).then(|| {
+        format!(
+            "Answer only if it applies to you, given your answer to {}.",
+            questions.join(" and ")
+        )
+    })
 }

@@ -64,6 +64,12 @@ fn problem_from(err: &serde_yaml::Error) -> Problem {
     }
     if let Some(hint) = suggest_field(&message) {
         message.push_str(&hint);
+    } else if message.contains("unknown field `")
+        && message.split('`').nth(1).is_some_and(|f| f.contains(' '))
+    {
+        message.push_str(
+            " (a text with a comma inside `{ ... }` is split there: put the whole text in quotes, e.g. label: \"Yes, soon\")",
+        );
     }
     Problem::error(location, message)
 }

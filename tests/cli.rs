@@ -413,3 +413,86 @@ fn typed_text_is_escaped_in_html_reports() {
         "answers are never evaluated as templates"
     );
 }
+
+#[test]
+fn list_shows_strategies_flags_and_resources() {
+    mend()
+        .args(["list", "strategies"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("active_listening").and(predicate::str::contains("safety")),
+        );
+    mend()
+        .args(["list", "flags"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("self_harm"));
+    mend()
+        .args(["list", "resources"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("domestic_violence"));
+}
+
+#[test]
+fn an_output_extension_mend_cannot_write_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.pdf");
+    mend()
+        .args(["report", "readiness", "examples/readiness-alex.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn check_reads_answers_against_a_questionnaire_given_beside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.yaml");
+    fs::write(
+        &answers,
+        "questionnaire: mini\nversion: \"2.0\"\nanswers:\n  role: hurt\n  a: 9\n",
+    )
+    .unwrap();
+    mend()
+        .args(["check", "tests/fixtures/mini.yaml"])
+        .arg(&answers)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "answers.yaml:5:3: error: `a`: `9` is not one of its options",
+        ));
+}
+
+#[test]
+fn hints_name_a_custom_questionnaire_by_its_path() {
+    let out = mend()
+        .args(["template", "tests/fixtures/mini.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("# Then: mend report tests/fixtures/mini.yaml <this file>")
+    );
+}
+
+#[test]
+fn the_paper_version_says_conditions_in_words() {
+    mend()
+        .args(["show", "readiness"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains(
+                "Answer only if it applies to you, given your answer to question 1",
+            )
+            .and(predicate::str::contains("answers.").not()),
+        );
+}

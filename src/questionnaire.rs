@@ -1,7 +1,7 @@
 //! Loading and checking a questionnaire: from the YAML file model to a resolved questionnaire
 //! whose options are inlined, score ranges computed and conditions compiled.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -11,7 +11,7 @@ use crate::expr::{Condition, Text};
 use crate::library::{Library, builtin};
 use crate::locate::{Locator, nearest};
 use crate::model::{
-    Audience, Band, Choice, Direction, ItemType, Method, QuestionnaireFile, Rule, Scalar, Scale,
+    Audience, Band, Choice, ItemType, Method, QuestionnaireFile, Rule, Scalar, Scale,
 };
 use crate::yaml;
 
@@ -122,10 +122,6 @@ impl Questionnaire {
             warnings: problems,
             ..q
         })
-    }
-
-    pub fn id(&self) -> &str {
-        &self.file.id
     }
 
     /// How to name this questionnaire on the command line: its id if built in, else its path.
@@ -1056,18 +1052,4 @@ pub fn suits(audience: &[Audience], role: Option<&str>) -> bool {
             .any(|a| matches!(a, Audience::Broke | Audience::Couple)),
         _ => true,
     }
-}
-
-/// Which direction is healthy, for readers of a scale.
-pub fn healthy_is_high(d: Direction) -> bool {
-    d == Direction::Better
-}
-
-/// Items by id, for quick lookups while scoring.
-pub fn index_by_id(items: &[ItemInfo]) -> HashMap<&str, usize> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.id.as_str(), i))
-        .collect()
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::answers::{Answer, Responses};
-use crate::model::{Audience, Direction, Method, Resource, format_number};
+use crate::model::{Audience, Direction, Method, Resource};
 use crate::questionnaire::{Questionnaire, suits};
 use crate::rules::{Cause, Evaluation};
 use crate::scoring::Scored;
@@ -441,9 +441,4 @@ fn notes(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Vec<Note>
             _ => None,
         })
         .collect()
-}
-
-/// A number as a report prints it.
-pub fn number(n: f64) -> String {
-    format_number(n)
 }

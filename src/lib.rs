@@ -9,6 +9,8 @@ pub mod blank;
 pub mod check;
 pub mod error;
 pub mod expr;
+pub mod homework;
+pub mod jsexpr;
 pub mod library;
 pub mod locate;
 pub mod model;

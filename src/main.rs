@@ -55,6 +55,29 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Make a homework form: one HTML file a client fills in offline, in any browser, and
+    /// saves as an answers file to send back.
+    #[command(
+        after_help = "Example: mend homework readiness --for Alex --note \"Before our session on Tuesday\" --due 2026-12-01 -o alex-homework.html"
+    )]
+    Homework {
+        /// A built-in id (readiness, communication, causes) or a path to a .yaml file.
+        questionnaire: String,
+        /// Who it is for: shown on the form, and used to name the answers file.
+        #[arg(long = "for", value_name = "NAME", default_value = "")]
+        for_name: String,
+        /// A note from the therapist, shown at the top.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// When it is due (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, default_value = "")]
+        due: String,
+        /// Make the printable paper version instead, with boxes to tick.
+        #[arg(long)]
+        paper: bool,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Score answers and write a report: scores, findings and recommended strategies.
     #[command(
         after_help = "Example: mend report readiness examples/readiness-alex.yaml --format html -o alex.html"
@@ -120,6 +143,16 @@ impl OutFormat {
     }
 }
 
+/// A date as YYYY-MM-DD (or nothing).
+fn parse_date(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    text.parse::<jiff::civil::Date>()
+        .map(|d| d.to_string())
+        .map_err(|_| format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01"))
+}
+
 /// The output format; a usage error (exit 2) when it cannot be told.
 fn pick(given: Option<OutFormat>, out: &Output) -> Result<Format, Error> {
     OutFormat::pick(given, out.output.as_deref()).map_err(|message| {
@@ -162,6 +195,30 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &text)
         }
         Command::Check { paths } => check(&paths),
+        Command::Homework {
+            questionnaire,
+            for_name,
+            note,
+            due,
+            paper,
+            out,
+        } => {
+            let q = open(&questionnaire)?;
+            let renderer = Renderer::new(None)?;
+            let html = if paper {
+                let view = mend::show::view(&q);
+                renderer.page(&view.title, &renderer.render("questionnaire.md", &view)?)?
+            } else {
+                let assignment = mend::homework::Assignment {
+                    for_name,
+                    note,
+                    due,
+                };
+                let model = mend::homework::build(&q, &assignment, &mend::today())?;
+                renderer.render("homework.html", &model)?
+            };
+            emit(&out, &html)
+        }
         Command::Template { questionnaire, out } => {
             let q = open(&questionnaire)?;
             emit(&out, &mend::blank::blank_answers(&q, &mend::today()))

@@ -16,6 +16,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/questionnaire.md"),
     ),
     ("page.html", include_str!("../templates/page.html")),
+    ("homework.html", include_str!("../templates/homework.html")),
 ];
 
 /// Template fuel: plenty for any report, and a stop for a template that loops forever.

@@ -147,7 +147,7 @@ mod tests {
         );
         assert_eq!(
             to_js(r#"answers.n > 2 and not answers.x == "yes""#).unwrap(),
-            r#"(M.t((M.cmp("gt", M.get(A, "n"), 2))) && M.t(!M.t((M.cmp("eq", M.get(A, "x"), "yes")))))"#
+            r#"(M.t(M.cmp("gt", M.get(A, "n"), 2)) && M.t(!M.t(M.cmp("eq", M.get(A, "x"), "yes"))))"#
         );
         assert_eq!(
             to_js("answers.notes is defined").unwrap(),

@@ -33,7 +33,7 @@ fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 }
 
 /// A value as written in the file: one value, or a list for checklists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Written {
     One(Scalar),
@@ -158,6 +158,11 @@ pub fn parse(text: &str, q: &Questionnaire) -> Result<Responses, Vec<Problem>> {
     }
     let file: AnswersFile = yaml::parse(text).map_err(|p| vec![p])?;
     check(&file, text, q)
+}
+
+/// Checks an answers file already read (as `mend take` holds it), without line numbers.
+pub fn from_file(file: &AnswersFile, q: &Questionnaire) -> Result<Responses, Vec<Problem>> {
+    check(file, "", q)
 }
 
 fn check(file: &AnswersFile, text: &str, q: &Questionnaire) -> Result<Responses, Vec<Problem>> {

@@ -21,6 +21,8 @@ pub mod report;
 pub mod rules;
 pub mod scoring;
 pub mod show;
+pub mod take;
+pub mod terminal;
 pub mod yaml;
 
 pub use error::{Error, Result};

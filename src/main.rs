@@ -55,6 +55,25 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Answer a questionnaire, one question at a time. Answers are saved after every
+    /// question; run the same command again to carry on where you stopped.
+    #[command(
+        after_help = "Example: mend take readiness --name Alex -o alex.yaml\n\nIn a terminal: arrow keys and Enter to choose, Esc to go back, Ctrl-C to save and stop.\nFrom a pipe or file: one answer per line (an option's value or number; empty skips; < goes back; q stops)."
+    )]
+    Take {
+        /// A built-in id (readiness, communication, causes) or a path to a .yaml file.
+        questionnaire: String,
+        /// Your name or an alias, written in the answers file.
+        #[arg(long)]
+        name: Option<String>,
+        /// The answers file (default: <questionnaire>-<name>.yaml). If it holds your unfinished
+        /// answers, you carry on where you stopped.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Start again even if the file holds finished answers or someone else's.
+        #[arg(long)]
+        force: bool,
+    },
     /// Make a homework form: one HTML file a client fills in offline, in any browser, and
     /// saves as an answers file to send back.
     #[command(
@@ -195,6 +214,12 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &text)
         }
         Command::Check { paths } => check(&paths),
+        Command::Take {
+            questionnaire,
+            name,
+            output,
+            force,
+        } => take(&questionnaire, name.as_deref(), output, force),
         Command::Homework {
             questionnaire,
             for_name,
@@ -267,6 +292,75 @@ fn emit(out: &Output, text: &str) -> Result<ExitCode, Error> {
             eprintln!("wrote {}", path.display());
         }
         None => print_out(text),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn take(
+    questionnaire: &str,
+    name: Option<&str>,
+    output: Option<PathBuf>,
+    force: bool,
+) -> Result<ExitCode, Error> {
+    use mend::take::{LinePrompter, Outcome, Prompter, Session};
+    use std::io::IsTerminal;
+    let q = open(questionnaire)?;
+    let path = output.unwrap_or_else(|| {
+        PathBuf::from(mend::homework::file_name(
+            &q.file.id,
+            name.unwrap_or_default(),
+        ))
+    });
+    let mut session = Session::open(&q, &path, name, &mend::today(), force)?;
+    let mut prompter: Box<dyn Prompter> = if std::io::stdin().is_terminal() {
+        Box::new(mend::terminal::TerminalPrompter)
+    } else {
+        Box::new(LinePrompter::new(
+            std::io::stdin().lock(),
+            std::io::stderr(),
+        ))
+    };
+    let verb = if session.resuming() {
+        "Carrying on with"
+    } else {
+        "Starting"
+    };
+    prompter.tell(&format!(
+        "{verb} \"{}\". Your answers are saved to {} after every question.",
+        q.file.title,
+        path.display()
+    ));
+    if session.run(prompter.as_mut())? == Outcome::Stopped {
+        prompter.tell(&format!(
+            "Saved. Run the same command again to carry on: mend take {} -o {}",
+            q.command_name(),
+            path.display()
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
+    prompter.tell(&format!(
+        "All done. Your answers are in {}.",
+        path.display()
+    ));
+    if prompter.confirm("Show your report now?")? {
+        let responses = mend::answers::load(&path, &q)?;
+        let report = mend::assess(&q, &responses, &mend::today()).map_err(|problems| {
+            Error::Invalid(FileProblems {
+                path: path.clone(),
+                problems,
+            })
+        })?;
+        print_out(&mend::render_report(
+            &report,
+            Format::Markdown,
+            &Renderer::new(None)?,
+        )?);
+    } else {
+        prompter.tell(&format!(
+            "For your report later: mend report {} {}",
+            q.command_name(),
+            path.display()
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

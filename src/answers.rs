@@ -110,7 +110,8 @@ impl Responses {
         let a = self.answers.get(&item.id)?;
         let skipped = match a {
             Answer::Choice(i) => item.options[*i].missing,
-            Answer::Multi(ix) => ix.iter().any(|&i| item.options[i].missing),
+            // Nothing ticked is a blank, as in the form and in `mend take`.
+            Answer::Multi(ix) => ix.is_empty() || ix.iter().any(|&i| item.options[i].missing),
             Answer::Text(t) => t.trim().is_empty(),
             Answer::Number(_) => false,
         };

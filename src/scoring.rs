@@ -10,7 +10,8 @@ use crate::questionnaire::{ItemInfo, Parts, Questionnaire, ScaleInfo};
 
 /// Rounds to two decimals: scores are banded as they are shown.
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // Adding 0.0 turns -0.0 into 0.0, so no report ever shows "-0".
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// One scale's result.

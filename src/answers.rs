@@ -26,6 +26,9 @@ pub struct AnswersFile {
     pub date: Option<String>,
     #[serde(default)]
     pub answers: IndexMap<String, Option<Written>>,
+    /// Items whose answers this person keeps out of joint reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private: Vec<String>,
 }
 
 fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

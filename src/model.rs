@@ -130,6 +130,49 @@ pub struct QuestionnaireFile {
     pub strategies: Vec<Strategy>,
     #[serde(default)]
     pub flags: IndexMap<String, FlagDef>,
+    /// How two partners' answers are compared (`mend compare`).
+    #[serde(default)]
+    pub couple: CoupleSettings,
+}
+
+/// Settings for comparing two partners.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoupleSettings {
+    /// Answers at least this share of an item's range apart are a "different view".
+    #[serde(default = "default_different_by")]
+    pub different_by: f64,
+    /// Items about the partner paired with items about oneself, for perception gaps.
+    #[serde(default)]
+    pub pairs: Vec<Pair>,
+    /// Rules over the pair (gaps, both low, one ready and one not) for the joint plan.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+impl Default for CoupleSettings {
+    fn default() -> Self {
+        CoupleSettings {
+            different_by: default_different_by(),
+            pairs: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+fn default_different_by() -> f64 {
+    0.5
+}
+
+/// "My partner listens to me" (about the partner) and "I listen to my partner" (about oneself).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    /// The item a person answers about themself.
+    #[serde(rename = "self")]
+    pub about_self: String,
+    /// The item a person answers about their partner.
+    pub partner: String,
 }
 
 fn default_language() -> String {
@@ -191,6 +234,9 @@ pub struct Item {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub flag: Option<ItemFlag>,
+    /// An open question for the couple when their answers to this item differ.
+    #[serde(default)]
+    pub conversation: String,
 }
 
 /// A flag raised by one item's answer alone.
@@ -323,6 +369,18 @@ pub struct Scale {
     pub higher_is: Direction,
     #[serde(default)]
     pub bands: Vec<Band>,
+    /// Sentences for the couple report, one per combination of healthy bands.
+    pub couple: Option<CoupleSentences>,
+}
+
+/// What the couple report says of a scale: both in a healthy band, neither, or one each.
+/// `one_each` may use `{{ concerned }}` and `{{ content }}` for the partners' names.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoupleSentences {
+    pub both_healthy: String,
+    pub both_not: String,
+    pub one_each: String,
 }
 
 /// A band starts at `from` (inclusive) and runs to the next band's `from`.
@@ -334,6 +392,8 @@ pub struct Band {
     pub label: String,
     #[serde(default)]
     pub text: String,
+    /// Whether this band is a healthy result (default: only the best band is).
+    pub healthy: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -402,6 +462,10 @@ pub struct FlagDef {
     pub recommend: Vec<String>,
     #[serde(default)]
     pub resources: Vec<String>,
+    /// A private flag (safety, self-harm) is never shown in a joint report: it gets a neutral
+    /// line instead, and no joint exercises.
+    #[serde(default)]
+    pub private: bool,
 }
 
 /// A place to get help, kept as data so it can be localised.

@@ -26,6 +26,10 @@ pub struct Questionnaire {
     pub items: Vec<ItemInfo>,
     pub scales: Vec<ScaleInfo>,
     pub rules: Vec<RuleInfo>,
+    /// Rules over a couple's two answer sets, for the joint plan.
+    pub couple_rules: Vec<RuleInfo>,
+    /// Perception pairs: (the item about oneself, the item about the partner).
+    pub pairs: Vec<(usize, usize)>,
     pub library: Library,
     /// Problems that do not stop mend from using it.
     pub warnings: Vec<Problem>,
@@ -67,6 +71,8 @@ pub struct ScaleInfo {
     pub parts: Parts,
     pub min: f64,
     pub max: f64,
+    /// For each band, whether it is a healthy result.
+    pub healthy: Vec<bool>,
 }
 
 #[derive(Debug)]
@@ -78,6 +84,7 @@ pub struct RuleInfo {
 }
 
 const SCALE_FIELDS: &[&str] = &["score", "band", "label", "answered", "items", "min", "max"];
+const COUPLE_FIELDS: &[&str] = &["gap", "low", "high", "healthy", "bands"];
 
 impl Questionnaire {
     /// Loads a built-in questionnaire by id, or a questionnaire file by path.
@@ -224,7 +231,10 @@ impl<'t> Checker<'t> {
         self.merge_library(&mut file);
         let items = self.resolve_items(&file);
         let scales = self.resolve_scales(&file, &items);
-        let rules = self.resolve_rules(&file, &items, &scales);
+        let rules = self.resolve_rules(&file.rules, "rules", &Scope::Rule(&items, &scales));
+        let couple_rules =
+            self.resolve_rules(&file.couple.rules, "couple", &Scope::Couple(&scales));
+        let pairs = self.resolve_pairs(&file, &items);
         self.check_role(&file, &items);
         self.check_unused(&items, &scales, &rules, &file);
         self.check_literals(&items, &scales, &rules);
@@ -245,6 +255,8 @@ impl<'t> Checker<'t> {
             items,
             scales,
             rules,
+            couple_rules,
+            pairs,
             library: self.library.clone(),
             warnings: Vec::new(),
             file,
@@ -539,11 +551,21 @@ impl<'t> Checker<'t> {
             };
             let (min, max) = scale_range(def.score, &parts, items, &scales);
             self.check_bands(def, min, max, at);
+            if let Some(c) = &def.couple {
+                for (key, text) in [
+                    ("both_healthy", &c.both_healthy),
+                    ("both_not", &c.both_not),
+                    ("one_each", &c.one_each),
+                ] {
+                    self.text(&format!("scale `{}`: `couple.{key}`", def.id), text, at);
+                }
+            }
             scales.push(ScaleInfo {
                 def: def.clone(),
                 parts,
                 min,
                 max,
+                healthy: healthy_bands(def),
             });
         }
         scales
@@ -664,15 +686,43 @@ impl<'t> Checker<'t> {
         }
     }
 
-    fn resolve_rules(
+    fn resolve_pairs(
         &mut self,
         file: &QuestionnaireFile,
         items: &[ItemInfo],
-        scales: &[ScaleInfo],
-    ) -> Vec<RuleInfo> {
+    ) -> Vec<(usize, usize)> {
+        let at = self.locator.key("pairs");
+        if !(file.couple.different_by > 0.0 && file.couple.different_by <= 1.0) {
+            self.error(self.locator.key("different_by"), "`different_by` is a share of an item's range, above 0 and at most 1 (0.5 is two steps on a 1 to 5 scale)".to_string());
+        }
+        let mut out = Vec::new();
+        for pair in &file.couple.pairs {
+            let mut find = |id: &str| match items.iter().position(|i| i.id == id) {
+                Some(i) if items[i].range.is_some() => Some(i),
+                Some(_) => {
+                    self.error(
+                        at,
+                        format!("pair: item `{id}` is not scored, so it cannot be compared"),
+                    );
+                    None
+                }
+                None => {
+                    let hint = nearest(id, items.iter().map(|i| &i.id));
+                    self.error(at, format!("pair: unknown item `{id}`{hint}"));
+                    None
+                }
+            };
+            if let (Some(a), Some(b)) = (find(&pair.about_self), find(&pair.partner)) {
+                out.push((a, b));
+            }
+        }
+        out
+    }
+
+    fn resolve_rules(&mut self, rules: &[Rule], section: &str, scope: &Scope) -> Vec<RuleInfo> {
         let mut out: Vec<RuleInfo> = Vec::new();
-        for rule in &file.rules {
-            let at = self.locator.id(&rule.id, Some("rules"));
+        for rule in rules {
+            let at = self.locator.id(&rule.id, Some(section));
             self.check_id("rule", &rule.id, at);
             if out.iter().any(|r| r.def.id == rule.id) {
                 self.error(
@@ -716,9 +766,11 @@ impl<'t> Checker<'t> {
                     ),
                 );
             }
-            let scope = Scope::Rule(items, scales);
+            if matches!(scope, Scope::Couple(_)) && rule.flag.is_some() {
+                self.error(at, format!("couple rule `{}`: flags come from each partner's own answers, so a couple rule cannot raise one", rule.id));
+            }
             let what = format!("rule `{}`: `when`", rule.id);
-            let when = self.condition(&what, &rule.when, at, &scope);
+            let when = self.condition(&what, &rule.when, at, scope);
             let because = self.text(&format!("rule `{}`: `because`", rule.id), &rule.because, at);
             let finding = self.text(&format!("rule `{}`: `finding`", rule.id), &rule.finding, at);
             if let (Some(when), Some(because), Some(finding)) = (when, because, finding) {
@@ -906,6 +958,8 @@ enum Scope<'a> {
     ItemFlag(&'a [&'a str]),
     /// A rule: answers, scales and flags.
     Rule(&'a [ItemInfo], &'a [ScaleInfo]),
+    /// A couple rule: the pair's scales, roles and flags.
+    Couple(&'a [ScaleInfo]),
 }
 
 impl Scope<'_> {
@@ -918,6 +972,7 @@ impl Scope<'_> {
                 items.iter().map(|i| i.id.clone()).collect()
             }
             Scope::ItemFlag(ids) => ids.iter().map(|s| s.to_string()).collect(),
+            Scope::Couple(_) => Vec::new(),
         };
         match (head, self) {
             ("answers", _) => match second {
@@ -939,7 +994,22 @@ impl Scope<'_> {
                 }
             },
             ("value", Scope::ItemFlag(_)) => Ok(()),
-            ("flags", Scope::Rule(..)) => Ok(()),
+            ("flags", Scope::Rule(..) | Scope::Couple(_)) => Ok(()),
+            ("roles", Scope::Couple(_)) => Ok(()),
+            ("scales", Scope::Couple(scales)) => {
+                let Some(id) = second else { return Ok(()) };
+                let ids: Vec<String> = scales.iter().map(|s| s.def.id.clone()).collect();
+                if !ids.iter().any(|s| s == id) {
+                    return Err(format!("`scales.{id}` is not a scale{}", nearest(id, &ids)));
+                }
+                match parts.next() {
+                    Some(field) if !COUPLE_FIELDS.contains(&field) => Err(format!(
+                        "`scales.{id}.{field}` is not known in a couple rule; a scale there has {}",
+                        COUPLE_FIELDS.join(", ")
+                    )),
+                    _ => Ok(()),
+                }
+            }
             ("scales", Scope::Rule(_, scales)) => {
                 let Some(id) = second else { return Ok(()) };
                 let ids: Vec<String> = scales.iter().map(|s| s.def.id.clone()).collect();
@@ -962,6 +1032,7 @@ impl Scope<'_> {
                     Scope::Answers(..) => &["answers"],
                     Scope::ItemFlag(_) => &["value", "answers"],
                     Scope::Rule(..) => &["answers", "scales", "flags"],
+                    Scope::Couple(_) => &["scales", "roles", "flags"],
                 };
                 let known: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
                 Err(format!(
@@ -993,6 +1064,19 @@ fn string_literals(source: &str) -> Vec<String> {
         out.push(literal);
     }
     out
+}
+
+/// Which bands are healthy: those marked, or else the best one.
+fn healthy_bands(def: &Scale) -> Vec<bool> {
+    let n = def.bands.len();
+    if def.bands.iter().any(|b| b.healthy.is_some()) {
+        return def.bands.iter().map(|b| b.healthy == Some(true)).collect();
+    }
+    let best = match def.higher_is {
+        crate::model::Direction::Better => n.saturating_sub(1),
+        crate::model::Direction::Worse => 0,
+    };
+    (0..n).map(|i| i == best).collect()
 }
 
 fn min_max(values: &[f64]) -> (f64, f64) {

@@ -310,23 +310,29 @@ fn in_hardest_band(view: &ScaleView, info: &crate::questionnaire::ScaleInfo) -> 
     info.def.bands.len() > 1 && band.id == hardest.id
 }
 
-/// Ranks recommendations: flags' strategies first, then rules' by priority; merges repeats
-/// (keeping every reason); drops what does not suit the person's role; holds back what a
-/// raised flag makes unsafe.
-fn choose_strategies(
-    q: &Questionnaire,
-    eval: &Evaluation,
-    role: Option<&str>,
-) -> (Vec<StrategyView>, Vec<HeldBack>) {
-    let mut picks: Vec<(String, u8, String)> = Vec::new();
+/// One recommendation before merging: a strategy, how urgent, why, and which rule chose it
+/// (`None` for a raised flag's own strategies).
+#[derive(Debug, Clone)]
+pub struct Pick {
+    pub strategy: String,
+    pub priority: u8,
+    pub reason: String,
+    pub rule: Option<usize>,
+}
+
+/// Every recommendation of a raised flag (priority 0) or a fired rule, most urgent first.
+pub fn picks(q: &Questionnaire, eval: &Evaluation) -> Vec<Pick> {
+    let mut out = Vec::new();
     for (id, def) in &q.library.flags {
         if eval.has_flag(id) {
             for s in &def.recommend {
-                picks.push((
-                    s.clone(),
-                    0,
-                    format!("your answers raised this concern: {}", def.title),
-                ));
+                let reason = format!("your answers raised this concern: {}", def.title);
+                out.push(Pick {
+                    strategy: s.clone(),
+                    priority: 0,
+                    reason,
+                    rule: None,
+                });
             }
         }
     }
@@ -338,65 +344,89 @@ fn choose_strategies(
             fired.because.clone()
         };
         for s in &rule.recommend {
-            picks.push((s.clone(), rule.priority, reason.clone()));
+            out.push(Pick {
+                strategy: s.clone(),
+                priority: rule.priority,
+                reason: reason.clone(),
+                rule: Some(fired.rule),
+            });
         }
     }
-    // Most urgent first, so each strategy's first reason is its most urgent one.
-    picks.sort_by_key(|p| p.1);
+    // Stable: most urgent first, so each strategy's first reason is its most urgent one.
+    out.sort_by_key(|p| p.priority);
+    out
+}
+
+/// A strategy from the library, as reports show it.
+pub fn strategy_view(q: &Questionnaire, id: &str, priority: u8) -> Option<StrategyView> {
+    let s = q.library.strategies.get(id)?;
+    Some(StrategyView {
+        id: id.to_string(),
+        title: s.title.clone(),
+        summary: s.summary.clone(),
+        steps: s.steps.clone(),
+        audience: s.audience.clone(),
+        sources: s
+            .sources
+            .iter()
+            .map(|f| SourceView {
+                file: f.clone(),
+                title: q.library.sources.get(f).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        priority,
+        reasons: Vec::new(),
+        featured: false,
+    })
+}
+
+/// The flags raised that hold a strategy back.
+pub fn blocking_flags(q: &Questionnaire, id: &str, raised: &dyn Fn(&str) -> bool) -> Vec<String> {
+    q.library.strategies.get(id).map_or_else(Vec::new, |s| {
+        s.avoid_with.iter().filter(|f| raised(f)).cloned().collect()
+    })
+}
+
+/// Ranks recommendations: merges repeats (keeping every reason), drops what does not suit
+/// the person's role, and holds back what a raised flag makes unsafe.
+fn choose_strategies(
+    q: &Questionnaire,
+    eval: &Evaluation,
+    role: Option<&str>,
+) -> (Vec<StrategyView>, Vec<HeldBack>) {
     let mut chosen: Vec<StrategyView> = Vec::new();
     let mut held_back: Vec<HeldBack> = Vec::new();
-    for (id, priority, reason) in picks {
-        let Some(s) = q.library.strategies.get(&id) else {
+    for pick in picks(q, eval) {
+        let Some(mut view) = strategy_view(q, &pick.strategy, pick.priority) else {
             continue;
         };
-        let blocking: Vec<String> = s
-            .avoid_with
-            .iter()
-            .filter(|f| eval.has_flag(f))
-            .cloned()
-            .collect();
+        let blocking = blocking_flags(q, &view.id, &|f| eval.has_flag(f));
         if !blocking.is_empty() {
-            if !held_back.iter().any(|h| h.id == id) {
+            if !held_back.iter().any(|h| h.id == view.id) {
                 held_back.push(HeldBack {
-                    id,
-                    title: s.title.clone(),
+                    id: view.id,
+                    title: view.title,
                     flags: blocking,
                 });
             }
             continue;
         }
-        if !suits(&s.audience, role) {
+        if !suits(&view.audience, role) {
             continue;
         }
-        match chosen.iter_mut().find(|c| c.id == id) {
+        match chosen.iter_mut().find(|c| c.id == view.id) {
             Some(c) => {
-                c.priority = c.priority.min(priority);
-                if !reason.is_empty() && !c.reasons.contains(&reason) {
-                    c.reasons.push(reason);
+                c.priority = c.priority.min(pick.priority);
+                if !pick.reason.is_empty() && !c.reasons.contains(&pick.reason) {
+                    c.reasons.push(pick.reason);
                 }
             }
-            None => chosen.push(StrategyView {
-                id: id.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                steps: s.steps.clone(),
-                audience: s.audience.clone(),
-                sources: s
-                    .sources
-                    .iter()
-                    .map(|f| SourceView {
-                        file: f.clone(),
-                        title: q.library.sources.get(f).cloned().unwrap_or_default(),
-                    })
-                    .collect(),
-                priority,
-                reasons: if reason.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![reason]
-                },
-                featured: false,
-            }),
+            None => {
+                if !pick.reason.is_empty() {
+                    view.reasons.push(pick.reason);
+                }
+                chosen.push(view);
+            }
         }
     }
     for c in chosen.iter_mut().take(FEATURED) {

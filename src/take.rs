@@ -71,6 +71,7 @@ impl<'q> Session<'q> {
             respondent: name.unwrap_or_default().to_string(),
             date: Some(today.to_string()),
             answers: IndexMap::new(),
+            private: Vec::new(),
         };
         if force || !path.exists() {
             return Ok(Session {

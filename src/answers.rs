@@ -105,6 +105,8 @@ pub struct Responses {
     pub date: Option<String>,
     /// Answers by item id; an item answered with a "prefer not to say" option is here too.
     pub answers: HashMap<String, Answer>,
+    /// Items this person keeps out of joint reports.
+    pub private: Vec<String>,
 }
 
 impl Responses {
@@ -136,6 +138,18 @@ impl Answer {
             Answer::Text(t) => t.clone(),
         }
     }
+}
+
+/// The questionnaire id an answers file names, read before anything else is checked.
+pub fn questionnaire_of(path: &Path) -> Result<String, Error> {
+    #[derive(Deserialize)]
+    struct Head {
+        questionnaire: String,
+    }
+    let text = read_text(path)?;
+    yaml::parse::<Head>(&text)
+        .map(|h| h.questionnaire)
+        .map_err(|p| Error::invalid(path, p))
 }
 
 /// Reads an answers file and checks it against `q`, reporting every problem at once.
@@ -221,11 +235,24 @@ fn check(file: &AnswersFile, text: &str, q: &Questionnaire) -> Result<Responses,
             Err(msg) => problems.push(Problem::error(at, format!("`{id}`: {msg}"))),
         }
     }
+    for id in &file.private {
+        if q.item(id).is_none() {
+            let hint = nearest(id, q.items.iter().map(|i| &i.id));
+            problems.push(Problem::error(
+                locator.key("private"),
+                format!(
+                    "`private` names `{id}`, which is not a question of `{}`{hint}",
+                    q.file.id
+                ),
+            ));
+        }
+    }
     if problems.is_empty() {
         Ok(Responses {
             respondent: file.respondent.clone(),
             date: file.date.clone(),
             answers,
+            private: file.private.clone(),
         })
     } else {
         Err(problems)

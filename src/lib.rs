@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod blank;
 pub mod check;
+pub mod compare;
 pub mod error;
 pub mod expr;
 pub mod homework;
@@ -47,6 +48,22 @@ pub fn assess(
     responses: &Responses,
     generated: &str,
 ) -> Result<Report, Vec<Problem>> {
+    assess_fully(q, responses, generated).map(|a| a.report)
+}
+
+/// Everything one person's answers lead to: scores, rules and the report model.
+pub struct Assessment {
+    pub scored: scoring::Scored,
+    pub eval: rules::Evaluation,
+    pub report: Report,
+}
+
+/// Like [`assess`], keeping the scores and the rules' outcome (for comparisons).
+pub fn assess_fully(
+    q: &Questionnaire,
+    responses: &Responses,
+    generated: &str,
+) -> Result<Assessment, Vec<Problem>> {
     let scored = scoring::score(q, responses);
     let missing: Vec<Problem> = q
         .items
@@ -69,7 +86,12 @@ pub fn assess(
         return Err(missing);
     }
     let eval = rules::evaluate(q, responses, &scored);
-    Ok(report::build(q, responses, &scored, &eval, generated))
+    let report = report::build(q, responses, &scored, &eval, generated);
+    Ok(Assessment {
+        scored,
+        eval,
+        report,
+    })
 }
 
 /// Renders a report model in `format`.

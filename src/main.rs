@@ -74,6 +74,30 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two partners' answers to the same questionnaire: side by side, item by item,
+    /// and one joint plan. With one answers file, a first look until the partner answers.
+    #[command(
+        after_help = "Example: mend compare examples/readiness-alex.yaml examples/readiness-sam.yaml -o us.html\n         mend compare alex.yaml sam.yaml --for therapist"
+    )]
+    Compare {
+        /// One answers file per partner (one or two), for the same questionnaire and version.
+        #[arg(required = true, num_args = 1..=2)]
+        answers: Vec<PathBuf>,
+        /// The questionnaire, when it is not a built-in one (a path to its .yaml file).
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+        /// joint (both partners; the default), therapist (everything), or a partner's name
+        /// (that partner's own report).
+        #[arg(long = "for", value_name = "WHO", default_value = "joint")]
+        reader: String,
+        /// Include free-text answers in the joint report.
+        #[arg(long)]
+        include_notes: bool,
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Make a homework form: one HTML file a client fills in offline, in any browser, and
     /// saves as an answers file to send back.
     #[command(
@@ -214,6 +238,24 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &text)
         }
         Command::Check { paths } => check(&paths),
+        Command::Compare {
+            answers,
+            questionnaire,
+            reader,
+            include_notes,
+            format,
+            out,
+        } => {
+            let format = pick(format, &out)?;
+            let text = compare(
+                &answers,
+                questionnaire.as_deref(),
+                &reader,
+                include_notes,
+                format,
+            )?;
+            emit(&out, &text)
+        }
         Command::Take {
             questionnaire,
             name,
@@ -294,6 +336,70 @@ fn emit(out: &Output, text: &str) -> Result<ExitCode, Error> {
         None => print_out(text),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn compare(
+    paths: &[PathBuf],
+    questionnaire: Option<&str>,
+    reader: &str,
+    include_notes: bool,
+    format: Format,
+) -> Result<String, Error> {
+    use mend::compare::{Options, Partner, Reader};
+    let q = match questionnaire {
+        Some(name) => open(name)?,
+        None => open(&mend::answers::questionnaire_of(&paths[0])?)?,
+    };
+    let today = mend::today();
+    let mut partners = Vec::new();
+    for (n, path) in paths.iter().enumerate() {
+        let responses = mend::answers::load(path, &q)?;
+        let fallback = if n == 0 { "Partner A" } else { "Partner B" };
+        let partner = Partner::assess(&q, responses, fallback, &today).map_err(|problems| {
+            Error::Invalid(FileProblems {
+                path: path.clone(),
+                problems,
+            })
+        })?;
+        partners.push(partner);
+    }
+    if partners.len() == 2 && partners[0].name == partners[1].name {
+        partners[1].name.push_str(" (2)");
+    }
+    let renderer = Renderer::new(None)?;
+    let options = match reader {
+        "joint" => Options {
+            reader: Reader::Joint,
+            include_notes,
+        },
+        "therapist" => Options {
+            reader: Reader::Therapist,
+            include_notes,
+        },
+        name => {
+            let Some(p) = partners.iter().find(|p| p.name.eq_ignore_ascii_case(name)) else {
+                let names: Vec<&str> = partners.iter().map(|p| p.name.as_str()).collect();
+                clap::Error::raw(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "--for {name}: say joint, therapist, or one of the partners: {}\n",
+                        names.join(", ")
+                    ),
+                )
+                .exit()
+            };
+            return mend::render_report(&p.assessment.report, format, &renderer);
+        }
+    };
+    let comparison = mend::compare::compare(&q, &partners, options, &today);
+    match format {
+        Format::Json => Ok(mend::to_json(&comparison)),
+        Format::Markdown => renderer.render("compare.md", &comparison),
+        Format::Html => renderer.page(
+            &comparison.questionnaire.title,
+            &renderer.render("compare.md", &comparison)?,
+        ),
+    }
 }
 
 fn take(

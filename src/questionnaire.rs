@@ -56,6 +56,8 @@ pub struct ItemInfo {
     pub flag: Option<(String, Condition)>,
     /// Whether its answers are numbers (and so can be compared with `<`).
     pub numeric: bool,
+    /// An open question for a couple who answer it differently.
+    pub conversation: String,
 }
 
 /// What a scale is made of.
@@ -387,6 +389,7 @@ impl<'t> Checker<'t> {
                     range,
                     flag,
                     numeric,
+                    conversation: item.conversation.clone(),
                 });
             }
         }

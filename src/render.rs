@@ -11,6 +11,7 @@ use crate::error::Error;
 /// The built-in templates, embedded so mend needs no files beside it.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("report.md", include_str!("../templates/report.md")),
+    ("compare.md", include_str!("../templates/compare.md")),
     (
         "questionnaire.md",
         include_str!("../templates/questionnaire.md"),

@@ -318,7 +318,7 @@ fn scalar_value(s: &Scalar) -> Value {
 }
 
 /// Whole numbers become integers, so `answers.x == 3` and `{{ answers.x }}` read naturally.
-fn number_value(n: f64) -> Value {
+pub fn number_value(n: f64) -> Value {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         Value::from(n as i64)
     } else {

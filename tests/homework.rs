@@ -114,6 +114,7 @@ fn the_form_shows_the_same_questions_as_mend_and_writes_answers_mend_reads() {
                 respondent: "Alex".into(),
                 date: None,
                 answers: case.clone(),
+                private: Vec::new(),
             };
             let responses = mend::answers::from_file(&file, &q).unwrap();
             let visible = mend::scoring::score(&q, &responses).visible;

@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod blank;
 pub mod check;
+pub mod combined;
 pub mod compare;
 pub mod error;
 pub mod expr;

@@ -121,15 +121,17 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
-    /// Score answers and write a report: scores, findings and recommended strategies.
+    /// Score answers and write a report: scores, findings and recommended strategies. Give
+    /// several answers files of one person (readiness, communication, causes) for one report
+    /// with a section for each and one merged plan.
     #[command(
-        after_help = "Example: mend report readiness examples/readiness-alex.yaml --format html -o alex.html"
+        after_help = "Example: mend report readiness examples/readiness-alex.yaml --format html -o alex.html\n         mend report examples/readiness-alex.yaml examples/communication-alex.yaml examples/causes-alex.yaml"
     )]
     Report {
-        /// A built-in id (readiness, communication, causes) or a path to a .yaml file.
-        questionnaire: String,
-        /// The answers file.
-        answers: PathBuf,
+        /// Optionally a questionnaire first (a built-in id or a .yaml file), then one or more
+        /// answers files. Without a questionnaire, each answers file's own is used (built-in).
+        #[arg(required = true, value_name = "[QUESTIONNAIRE] ANSWERS")]
+        files: Vec<String>,
         /// md, html or json; by default taken from the output file's extension, else md.
         #[arg(long, value_enum)]
         format: Option<OutFormat>,
@@ -291,24 +293,85 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &mend::blank::blank_answers(&q, &mend::today()))
         }
         Command::Report {
-            questionnaire,
-            answers,
+            files,
             format,
             templates,
             out,
         } => {
-            let q = open(&questionnaire)?;
-            let responses = mend::answers::load(&answers, &q)?;
-            let report = mend::assess(&q, &responses, &mend::today()).map_err(|problems| {
-                Error::Invalid(FileProblems {
-                    path: answers.clone(),
-                    problems,
-                })
-            })?;
             let renderer = Renderer::new(templates.as_deref())?;
             let format = pick(format, &out)?;
-            emit(&out, &mend::render_report(&report, format, &renderer)?)
+            emit(&out, &report(&files, format, &renderer)?)
         }
+    }
+}
+
+/// One person's report on one or more answers files.
+fn report(files: &[String], format: Format, renderer: &Renderer) -> Result<String, Error> {
+    let given = match files.first() {
+        Some(first) if files.len() > 1 && is_questionnaire(first) => Some(open(first)?),
+        _ => None,
+    };
+    let answers = if given.is_some() { &files[1..] } else { files };
+    let mut reports = Vec::new();
+    for path in answers.iter().map(PathBuf::from) {
+        let owned;
+        let q = match &given {
+            Some(q) => q,
+            None => {
+                owned = open(&mend::answers::questionnaire_of(&path)?)?;
+                &owned
+            }
+        };
+        let responses = mend::answers::load(&path, q)?;
+        let report = mend::assess(q, &responses, &mend::today()).map_err(|problems| {
+            Error::Invalid(FileProblems {
+                path: path.clone(),
+                problems,
+            })
+        })?;
+        reports.push(report);
+    }
+    if let [one] = reports.as_slice() {
+        return mend::render_report(one, format, renderer);
+    }
+    let names: Vec<&str> = reports
+        .iter()
+        .map(|r| r.respondent.name.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.windows(2).any(|w| w[0] != w[1]) {
+        return Err(Error::invalid(
+            &answers[1],
+            mend::error::Problem::error(
+                None,
+                format!(
+                    "these answers are from different people ({}); one report is for one person, and `mend compare` compares two partners",
+                    names.join(", ")
+                ),
+            ),
+        ));
+    }
+    let lib = mend::library::Library::builtin();
+    let avoid = |id: &str| {
+        lib.strategies
+            .get(id)
+            .map(|s| s.avoid_with.clone())
+            .unwrap_or_default()
+    };
+    let combined = mend::combined::combine(reports, &avoid, &mend::today());
+    match format {
+        Format::Json => Ok(mend::to_json(&combined)),
+        Format::Markdown => renderer.render("combined.md", &combined),
+        Format::Html => renderer.page("Your reports", &renderer.render("combined.md", &combined)?),
+    }
+}
+
+/// Whether a command-line name is a questionnaire (a built-in id, or a file with sections).
+/// A name that is no file is taken as a questionnaire, so a mistyped id gets its own message.
+fn is_questionnaire(name: &str) -> bool {
+    match std::fs::read_to_string(name) {
+        Ok(text) => mend::yaml::top_keys(&text).iter().any(|k| k == "sections"),
+        Err(_) => !Path::new(name).exists(),
     }
 }
 

@@ -10,8 +10,10 @@ use crate::error::Error;
 
 /// The built-in templates, embedded so mend needs no files beside it.
 pub const TEMPLATES: &[(&str, &str)] = &[
+    ("parts.md", include_str!("../templates/parts.md")),
     ("report.md", include_str!("../templates/report.md")),
     ("compare.md", include_str!("../templates/compare.md")),
+    ("combined.md", include_str!("../templates/combined.md")),
     (
         "questionnaire.md",
         include_str!("../templates/questionnaire.md"),

@@ -12,7 +12,6 @@
 //! Scales: mean_ab Alex 5, Sam 4 (both in `high`, the best band, so healthy: both_healthy);
 //! sum_abc Alex 5 + 5 + 3 = 13, Sam 4 + 4 + 0 = 8, gap 5.
 
-
 use mend::Questionnaire;
 use mend::compare::{Comparison, Options, Partner, Reader};
 use mend::render::Renderer;

@@ -30,11 +30,25 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// Every problem in each file, whatever kind of mend file it is. Answers files are checked
-/// against a questionnaire given in the same call when one has their id, else a built-in one.
+/// Every problem in each file, whatever kind of mend file it is (a built-in id is checked from
+/// the copy embedded in mend). Answers files are checked against a questionnaire given in the
+/// same call when one has their id, else a built-in one.
 pub fn check_files(paths: &[PathBuf]) -> Vec<FileProblems> {
-    let texts: Vec<(PathBuf, Result<String, Error>)> =
-        paths.iter().map(|p| (p.clone(), read_text(p))).collect();
+    let texts: Vec<(PathBuf, Result<String, Error>)> = paths
+        .iter()
+        .map(|p| {
+            let builtin = crate::library::builtin::QUESTIONNAIRES
+                .iter()
+                .find(|(id, _)| !p.exists() && p.as_os_str() == *id);
+            match builtin {
+                Some((id, text)) => (
+                    PathBuf::from(format!("built-in:{id}")),
+                    Ok(text.to_string()),
+                ),
+                None => (p.clone(), read_text(p)),
+            }
+        })
+        .collect();
     let questionnaires: Vec<Questionnaire> = texts
         .iter()
         .filter_map(|(path, text)| {

@@ -129,8 +129,9 @@ function mendForm(DATA, CONDITIONS) {
   }
   const blank = (v) => v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
   const oneLine = (s) => String(s).replace(/[\r\n\u2028\u2029]+/g, " ");
-  // JSON values are valid YAML; ids are plain lower-case names.
-  function toYaml(answers) {
+  // JSON values are valid YAML; ids are plain lower-case names. `keepPrivate` lists the
+  // questions whose answers the person keeps out of joint reports.
+  function toYaml(answers, keepPrivate = []) {
     const shown = visibility(answers);
     const q = DATA.questionnaire;
     const lines = [
@@ -147,6 +148,8 @@ function mendForm(DATA, CONDITIONS) {
       const v = answers[item.id];
       lines.push(blank(v) ? `  ${item.id}:` : `  ${item.id}: ${JSON.stringify(v)}`);
     }
+    const kept = DATA.items.filter((i) => shown[i.id] && keepPrivate.includes(i.id)).map((i) => i.id);
+    if (kept.length > 0) lines.push(`private: ${JSON.stringify(kept)}`);
     return lines.join("\n") + "\n";
   }
   return Object.freeze({ ...DATA, visibility, toYaml });

@@ -403,7 +403,7 @@ fn scales(q: &Questionnaire, partners: &[Partner]) -> Vec<ScalePair> {
                 scores,
                 bands: views.iter().map(|v| v.band.clone()).collect(),
                 gap,
-                reading: reading(gap, info.max - info.min),
+                reading: reading(gap, info.max - info.min, combination),
                 sentence: combination
                     .map(|c| sentence(info, c, partners, &healthy))
                     .unwrap_or_default(),
@@ -415,10 +415,13 @@ fn scales(q: &Questionnaire, partners: &[Partner]) -> Vec<ScalePair> {
 }
 
 /// The gap between two scores in plain words, relative to the scale's range.
-fn reading(gap: Option<f64>, span: f64) -> String {
+fn reading(gap: Option<f64>, span: f64, combination: Option<&str>) -> String {
     let Some(gap) = gap else { return String::new() };
     let share = if span > 0.0 { gap / span } else { 0.0 };
     match share {
+        s if s < 0.1 && combination == Some("one_each") => {
+            "Your scores are close, though they fall on either side of a band's edge."
+        }
         s if s < 0.1 => "You see this much the same way.",
         s if s < 0.25 => "Your views are close.",
         s if s < 0.5 => "You see this somewhat differently.",

@@ -262,14 +262,14 @@ fn scale_views(q: &Questionnaire, scored: &Scored) -> Vec<ScaleView> {
         .iter()
         .zip(&scored.scales)
         .map(|(info, s)| {
-            let span = info.max - info.min;
+            let span = s.max - s.min;
             ScaleView {
                 id: info.def.id.clone(),
                 title: info.def.title.clone(),
                 description: info.def.description.clone(),
                 score: s.score,
-                min: info.min,
-                max: info.max,
+                min: s.min,
+                max: s.max,
                 band: s.band.map(|b| {
                     let band = &info.def.bands[b];
                     BandView {
@@ -286,7 +286,7 @@ fn scale_views(q: &Questionnaire, scored: &Scored) -> Vec<ScaleView> {
                 higher_is: info.def.higher_is,
                 position: s.score.map(|v| {
                     if span > 0.0 {
-                        ((v - info.min) / span).clamp(0.0, 1.0)
+                        ((v - s.min) / span).clamp(0.0, 1.0)
                     } else {
                         0.0
                     }

@@ -29,6 +29,10 @@ pub struct ScaleScore {
     pub needed: usize,
     /// Whether a sum was scaled up from fewer answers.
     pub prorated: bool,
+    /// The lowest and highest score possible with the parts this person answered (with items
+    /// of different ranges, this can differ from the scale's full range).
+    pub min: f64,
+    pub max: f64,
 }
 
 /// Everything scoring found out, in questionnaire order.
@@ -111,25 +115,32 @@ fn scale_score(
     item_scores: &[Option<f64>],
     earlier: &[ScaleScore],
 ) -> ScaleScore {
-    // (value, weight) of each usable part, and the weights of all parts.
-    let (values, shown, all_weights): (Vec<(f64, f64)>, usize, Vec<f64>) = match &scale.parts {
+    // Each usable part as (value, lowest, highest, weight), and the weights of all parts.
+    let (parts, shown, all_weights): (Vec<[f64; 4]>, usize, Vec<f64>) = match &scale.parts {
         Parts::Items(ix) => (
             ix.iter()
-                .filter_map(|&i| item_scores[i].map(|v| (v, items[i].weight)))
+                .filter_map(|&i| {
+                    let (lo, hi) = items[i].range?;
+                    item_scores[i].map(|v| [v, lo, hi, items[i].weight])
+                })
                 .collect(),
             ix.iter().filter(|&&i| visible[i]).count(),
             ix.iter().map(|&i| items[i].weight).collect(),
         ),
         Parts::Subscales(ix) => (
             ix.iter()
-                .filter_map(|&i| earlier[i].score.map(|v| (v, 1.0)))
+                .filter_map(|&i| {
+                    earlier[i]
+                        .score
+                        .map(|v| [v, earlier[i].min, earlier[i].max, 1.0])
+                })
                 .collect(),
             ix.len(),
             vec![1.0; ix.len()],
         ),
     };
     let needed = scale.def.needs.required(shown);
-    let answered = values.len();
+    let answered = parts.len();
     let mut result = ScaleScore {
         score: None,
         band: None,
@@ -137,22 +148,28 @@ fn scale_score(
         shown,
         needed,
         prorated: false,
+        min: scale.min,
+        max: scale.max,
     };
     if shown == 0 || answered < needed || answered == 0 {
         return result;
     }
-    let n = answered as f64;
-    let total: f64 = all_weights.len() as f64;
-    let raw = match scale.def.score {
-        Method::Mean => values.iter().map(|v| v.0).sum::<f64>() / n,
-        Method::Sum => values.iter().map(|v| v.0).sum::<f64>() * total / n,
-        Method::WeightedSum => {
-            let answered_weight: f64 = values.iter().map(|v| v.1).sum();
-            let all_weight: f64 = all_weights.iter().sum();
-            values.iter().map(|v| v.0 * v.1).sum::<f64>() * all_weight / answered_weight
+    // The score, and the lowest and highest it could have been with these same parts answered.
+    let combine = |k: usize| -> f64 {
+        let n = answered as f64;
+        match scale.def.score {
+            Method::Mean => parts.iter().map(|p| p[k]).sum::<f64>() / n,
+            Method::Sum => parts.iter().map(|p| p[k]).sum::<f64>() * all_weights.len() as f64 / n,
+            Method::WeightedSum => {
+                let answered_weight: f64 = parts.iter().map(|p| p[3]).sum();
+                let all_weight: f64 = all_weights.iter().sum();
+                parts.iter().map(|p| p[k] * p[3]).sum::<f64>() * all_weight / answered_weight
+            }
         }
     };
-    let score = round2(raw);
+    let score = round2(combine(0));
+    result.min = round2(combine(1));
+    result.max = round2(combine(2));
     result.prorated = scale.def.score != Method::Mean && answered < all_weights.len();
     result.band = band_of(scale, score);
     result.score = Some(score);
@@ -216,8 +233,8 @@ impl Facts {
             let mut fields: Vec<(&'static str, Value)> = vec![
                 ("answered", Value::from(s.answered)),
                 ("items", Value::from(s.shown)),
-                ("min", number_value(info.min)),
-                ("max", number_value(info.max)),
+                ("min", number_value(s.min)),
+                ("max", number_value(s.max)),
             ];
             if let Some(score) = s.score {
                 fields.push(("score", number_value(score)));

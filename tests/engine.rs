@@ -282,3 +282,13 @@ fn answers_for_another_questionnaire_or_version_are_refused() {
         old[0].message
     );
 }
+
+#[test]
+fn the_range_shown_is_the_one_possible_with_the_questions_answered() {
+    // `mixed` averages a (1-5), f (0-3) and d (0-10); with only d answered, its range is 0-10,
+    // not the 0.33-6 of all three, so a score of 9 is never shown "of 6".
+    let r = run("  role: hurt\n  d: 9\n");
+    let mixed = r.scales.iter().find(|s| s.id == "mixed").unwrap();
+    assert_eq!((mixed.score, mixed.min, mixed.max), (Some(9.0), 0.0, 10.0));
+    assert_eq!(mixed.position, Some(0.9));
+}

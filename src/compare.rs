@@ -130,6 +130,8 @@ pub struct ScalePair {
     pub scores: Vec<Option<f64>>,
     pub bands: Vec<Option<BandView>>,
     pub healthy: Vec<Option<bool>>,
+    /// Whether any of the scale's questions were asked of each partner.
+    pub applies: Vec<bool>,
     /// The absolute difference between the two scores.
     pub gap: Option<f64>,
     /// The gap in plain words.
@@ -402,6 +404,7 @@ fn scales(q: &Questionnaire, partners: &[Partner]) -> Vec<ScalePair> {
                 is_total: matches!(info.parts, Parts::Subscales(_)),
                 scores,
                 bands: views.iter().map(|v| v.band.clone()).collect(),
+                applies: views.iter().map(|v| v.items > 0).collect(),
                 gap,
                 reading: reading(gap, info.max - info.min, combination),
                 sentence: combination

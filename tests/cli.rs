@@ -496,3 +496,163 @@ fn the_paper_version_says_conditions_in_words() {
             .and(predicate::str::contains("answers.").not()),
         );
 }
+
+#[test]
+fn compare_two_partners_for_the_couple_the_therapist_or_one_partner() {
+    let joint = mend()
+        .args([
+            "compare",
+            "examples/communication-alex.yaml",
+            "examples/communication-sam.yaml",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let joint = String::from_utf8(joint).unwrap();
+    assert!(joint.contains("## Side by side") && joint.contains("Your joint plan"));
+    assert!(
+        !joint.contains("Weeknights still go wrong"),
+        "free text stays out without --include-notes"
+    );
+    mend()
+        .args([
+            "compare",
+            "examples/communication-alex.yaml",
+            "examples/communication-sam.yaml",
+            "--include-notes",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Weeknights still go wrong"));
+    mend()
+        .args([
+            "compare",
+            "examples/communication-alex.yaml",
+            "examples/communication-sam.yaml",
+            "--for",
+            "therapist",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("For the therapist only")
+                .and(predicate::str::contains("## Item by item")),
+        );
+    mend()
+        .args([
+            "compare",
+            "examples/communication-alex.yaml",
+            "examples/communication-sam.yaml",
+            "--for",
+            "sam",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Report for **Sam**"));
+    mend()
+        .args([
+            "compare",
+            "examples/communication-alex.yaml",
+            "examples/communication-sam.yaml",
+            "--for",
+            "nobody",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Alex, Sam"));
+}
+
+#[test]
+fn compare_refuses_answers_to_different_questionnaires_or_versions() {
+    mend()
+        .args([
+            "compare",
+            "examples/communication-alex.yaml",
+            "examples/readiness-sam.yaml",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("readiness-sam.yaml")
+                .and(predicate::str::contains("not `communication`")),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let text = fs::read_to_string(example("communication-sam.yaml"))
+        .unwrap()
+        .replace("version: \"1.0\"", "version: \"0.9\"");
+    fs::write(&old, text).unwrap();
+    mend()
+        .args(["compare", "examples/communication-alex.yaml"])
+        .arg(&old)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("version 0.9 of `communication`"));
+}
+
+#[test]
+fn compare_html_is_self_contained() {
+    let out = mend()
+        .args([
+            "compare",
+            "examples/causes-alex.yaml",
+            "examples/causes-sam.yaml",
+            "--format",
+            "html",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let html = String::from_utf8(out).unwrap();
+    for external in ["<script", "<link", "src=\"http", "@import", "url("] {
+        assert!(!html.contains(external), "found {external}");
+    }
+    assert!(html.contains("<table>"), "the side-by-side table renders");
+}
+
+#[test]
+fn one_report_for_several_questionnaires_of_one_person() {
+    let out = mend()
+        .args([
+            "report",
+            "examples/readiness-alex.yaml",
+            "examples/communication-alex.yaml",
+            "examples/causes-alex.yaml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["sections"].as_array().unwrap().len(), 3);
+    let ids: Vec<&str> = v["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "no strategy twice in the merged plan"
+    );
+    mend()
+        .args([
+            "report",
+            "examples/readiness-alex.yaml",
+            "examples/communication-sam.yaml",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("different people"));
+}

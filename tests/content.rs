@@ -200,3 +200,43 @@ fn free_text_items_are_never_scored() {
         }
     }
 }
+
+#[test]
+fn a_safety_answer_in_one_questionnaire_holds_back_unsafe_strategies_from_all_of_them() {
+    let (q, responses) = with_safety_answer("communication");
+    let flagged = mend::assess(&q, &responses, "2026-11-23").unwrap();
+    let readiness = Questionnaire::open("readiness").unwrap();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/readiness-alex.yaml");
+    let other = mend::assess(
+        &readiness,
+        &answers::load(&path, &readiness).unwrap(),
+        "2026-11-23",
+    )
+    .unwrap();
+    assert!(
+        other
+            .strategies
+            .iter()
+            .any(|s| s.id == "recommit" || s.id == "boundaries"),
+        "readiness alone recommends joint work"
+    );
+    let lib = Library::builtin();
+    let avoid = |id: &str| {
+        lib.strategies
+            .get(id)
+            .map(|s| s.avoid_with.clone())
+            .unwrap_or_default()
+    };
+    let combined = mend::combined::combine(vec![other, flagged], &avoid, "2026-11-23");
+    assert_eq!(combined.flags[0].id, "safety");
+    for s in &combined.plan {
+        assert!(
+            !lib.strategies[&s.id]
+                .avoid_with
+                .contains(&"safety".to_string()),
+            "{} survived",
+            s.id
+        );
+    }
+}

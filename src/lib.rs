@@ -5,6 +5,7 @@
 //! result becomes a plain report model ([`report`]) that templates present ([`render`]).
 
 pub mod answers;
+pub mod batch;
 pub mod blank;
 pub mod check;
 pub mod combined;

@@ -98,6 +98,29 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Score many respondents from a CSV export (one row each): scores, bands, flags and
+    /// strategies, one row out per row in, streaming.
+    #[command(
+        after_help = "Example: mend batch communication responses.csv -o scores.csv\n         mend batch readiness export.csv --map columns.yaml --reports reports/"
+    )]
+    Batch {
+        /// A built-in id (readiness, communication, causes) or a path to a .yaml file.
+        questionnaire: String,
+        /// The responses: a CSV file with a header row. Columns are matched to questions by
+        /// id or by the question's text; answers may be option values or labels.
+        responses: PathBuf,
+        /// A YAML file mapping other column headers to question ids (or `id`, `date`, `ignore`).
+        #[arg(long, value_name = "FILE")]
+        map: Option<PathBuf>,
+        /// csv (the default) or json (one JSON object per line).
+        #[arg(long, value_enum, default_value = "csv")]
+        format: BatchFormat,
+        /// Also write one Markdown report per respondent into this folder.
+        #[arg(long, value_name = "DIR")]
+        reports: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Make a homework form: one HTML file a client fills in offline, in any browser, and
     /// saves as an answers file to send back.
     #[command(
@@ -159,6 +182,12 @@ enum Listing {
     Strategies,
     Flags,
     Resources,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BatchFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -240,6 +269,21 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &text)
         }
         Command::Check { paths } => check(&paths),
+        Command::Batch {
+            questionnaire,
+            responses,
+            map,
+            format,
+            reports,
+            out,
+        } => batch(
+            &questionnaire,
+            &responses,
+            map.as_deref(),
+            format,
+            reports.as_deref(),
+            &out,
+        ),
         Command::Compare {
             answers,
             questionnaire,
@@ -303,6 +347,155 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &report(&files, format, &renderer)?)
         }
     }
+}
+
+fn batch(
+    questionnaire: &str,
+    path: &Path,
+    map: Option<&Path>,
+    format: BatchFormat,
+    reports: Option<&Path>,
+    out: &Output,
+) -> Result<ExitCode, Error> {
+    use std::io::IsTerminal;
+    let q = open(questionnaire)?;
+    let map = match map {
+        Some(m) => mend::yaml::parse(&mend::questionnaire::read_text(m)?)
+            .map_err(|p| Error::invalid(m, p))?,
+        None => indexmap::IndexMap::new(),
+    };
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(size)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bar.wrap_read(file));
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
+        Err(e) => {
+            return Err(Error::invalid(
+                path,
+                mend::error::Problem::error(None, format!("the header row cannot be read: {e}")),
+            ));
+        }
+    };
+    let (columns, header) = mend::batch::match_columns(&q, &headers, &map);
+    if !header.unmatched_columns.is_empty() {
+        eprintln!(
+            "{}: columns that match no question, ignored (use --map to assign them): {}",
+            path.display(),
+            header.unmatched_columns.join(", ")
+        );
+    }
+    if !header.unanswered_items.is_empty() {
+        eprintln!(
+            "{}: questions with no column (scored as unanswered): {}",
+            path.display(),
+            header.unanswered_items.join(", ")
+        );
+    }
+    if !columns
+        .iter()
+        .any(|c| matches!(c, mend::batch::Column::Item(_)))
+    {
+        return Err(Error::invalid(
+            path,
+            mend::error::Problem::error(
+                Some(mend::error::Location { line: 1, column: 1 }),
+                format!(
+                    "no column matches a question of `{}`: name columns by question id or text, or give --map",
+                    q.file.id
+                ),
+            ),
+        ));
+    }
+    if let Some(dir) = reports {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let batch = mend::batch::Batch {
+        q: &q,
+        columns,
+        format: match format {
+            BatchFormat::Csv => mend::batch::Output::Csv,
+            BatchFormat::Json => mend::batch::Output::JsonLines,
+        },
+    };
+    let renderer = Renderer::new(None)?;
+    let today = mend::today();
+    let mut on_bad = |bad: mend::batch::BadRow| {
+        bar.suspend(|| {
+            eprintln!(
+                "{}: row {}: {}; skipped",
+                path.display(),
+                bad.row,
+                bad.reason
+            )
+        })
+    };
+    let mut on_row = |responses: &mend::answers::Responses,
+                      result: &mend::batch::RowResult,
+                      _row: u64|
+     -> Result<(), Error> {
+        let Some(dir) = reports else { return Ok(()) };
+        let report = mend::assess(&q, responses, &today).map_err(|problems| {
+            Error::Invalid(FileProblems {
+                path: path.to_path_buf(),
+                problems,
+            })
+        })?;
+        let name = mend::homework::file_name(&q.file.id, &result.id).replace(".yaml", ".md");
+        mend::output::write_atomic(
+            &dir.join(name),
+            mend::render_report(&report, Format::Markdown, &renderer)?.as_bytes(),
+            out.force,
+        )
+    };
+    let summary = match &out.output {
+        Some(target) => {
+            let mut file = mend::output::AtomicFile::create(target, out.force)?;
+            let summary = batch.run(
+                &mut reader,
+                std::io::BufWriter::new(&mut file),
+                &mut on_bad,
+                &mut on_row,
+            )?;
+            file.commit()?;
+            summary
+        }
+        None => batch.run(
+            &mut reader,
+            std::io::stdout().lock(),
+            &mut on_bad,
+            &mut on_row,
+        )?,
+    };
+    bar.finish_and_clear();
+    eprintln!(
+        "{}: scored {} row{}, skipped {} bad row{}, {} flagged ({} with a SAFETY flag)",
+        path.display(),
+        summary.scored,
+        if summary.scored == 1 { "" } else { "s" },
+        summary.bad,
+        if summary.bad == 1 { "" } else { "s" },
+        summary.flagged,
+        summary.safety
+    );
+    Ok(if summary.bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// One person's report on one or more answers files.

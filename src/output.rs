@@ -8,42 +8,85 @@ use crate::error::Error;
 
 /// Writes `contents` to `path` atomically; refuses to replace an existing file unless `force`.
 pub fn write_atomic(path: &Path, contents: &[u8], force: bool) -> Result<(), Error> {
-    if path.exists() && !force {
-        return Err(Error::Exists {
-            path: path.to_path_buf(),
-        });
-    }
-    let write_err = |source| Error::Write {
+    let mut file = AtomicFile::create(path, force)?;
+    file.write_all(contents).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    // tempfile creates the file with mode 0600 on Unix.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mend-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
-    tmp.write_all(contents).map_err(write_err)?;
-    tmp.as_file().sync_all().map_err(write_err)?;
-    let persisted = if force {
-        tmp.persist(path)
-    } else {
-        tmp.persist_noclobber(path)
-    };
-    persisted.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::Exists {
-                path: path.to_path_buf(),
-            }
-        } else {
-            write_err(e.error)
-        }
     })?;
-    Ok(())
+    file.commit()
+}
+
+/// A file being written: a temporary file beside the target, renamed into place by
+/// [`AtomicFile::commit`]. Dropped without a commit, it leaves no trace.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    force: bool,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`; refuses at once if it exists and `force` is not given.
+    pub fn create(path: &Path, force: bool) -> Result<AtomicFile, Error> {
+        if path.exists() && !force {
+            return Err(Error::Exists {
+                path: path.to_path_buf(),
+            });
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        // tempfile creates the file with mode 0600 on Unix.
+        let tmp = tempfile::Builder::new()
+            .prefix(".mend-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            force,
+            tmp,
+        })
+    }
+
+    /// Flushes the data to disk and renames the file into place.
+    pub fn commit(self) -> Result<(), Error> {
+        let write_err = |source| Error::Write {
+            path: self.path.clone(),
+            source,
+        };
+        self.tmp.as_file().sync_all().map_err(write_err)?;
+        let persisted = if self.force {
+            self.tmp.persist(&self.path)
+        } else {
+            self.tmp.persist_noclobber(&self.path)
+        };
+        persisted.map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists {
+                    path: self.path.clone(),
+                }
+            } else {
+                Error::Write {
+                    path: self.path.clone(),
+                    source: e.error,
+                }
+            }
+        })?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //
 // Opens the generated form from its file:// URL and, through the page as a person would:
 // shows and hides a conditional question by changing the role, answers every question
-// (radio buttons, checkboxes, numbers and text typed into the boxes), reloads the page and
-// checks every answer survived, checks the "Copy answers" fallback when the clipboard is
+// (radio buttons, checkboxes, numbers and text typed into the boxes), ticks "Keep private
+// from joint reports" on one answer, reloads the page and checks every answer and that
+// mark survived, checks the "Copy answers" fallback when the clipboard is
 // unavailable, the notice when local storage is blocked, the warning for a blank required
 // question and the print view, then clicks "Save my answers" and writes the downloaded
 // file to <answers-out.yaml>. Any request other than the page's own file, any console
@@ -40,13 +41,16 @@ const KEYBOARD = (value) => ({ keyboard: value });
 // with a value (an option's value, a list of them for a checklist, a number or a text)
 // or HIDDEN for an item the chosen role hides. `detour` is a role chosen first, with an
 // answer given while it holds, to show that questions appear and disappear live and that
-// answers to questions hidden later are not saved. tests/browser.rs checks the scores
-// these answers lead to.
+// answers to questions hidden later are not saved. `keepPrivate` is an answered question
+// marked "Keep private from joint reports": the saved file must say `private: [<id>]`.
+// tests/browser.rs checks the scores these answers lead to, and that `mend compare`
+// leaves the private answer out of a joint report.
 const PLANS = {
   communication: {
     fileName: "communication-alex.yaml",
     detour: { role: "broke", shown: ["ss_stay_broke"], hidden: ["ss_ask_hurt"], answer: ["ss_stay_broke", 1] },
     role: { role: "hurt", shown: ["ss_ask_hurt"], hidden: ["ss_stay_broke"] },
+    keepPrivate: "hm_defend",
     answers: {
       role: "hurt",
       ss_safe_feelings: 4,
@@ -86,6 +90,7 @@ const PLANS = {
     fileName: "mini-sam.yaml",
     detour: { role: "hurt", shown: [], hidden: ["e"] },
     role: { role: "broke", shown: ["e"], hidden: [] },
+    keepPrivate: "c",
     answers: {
       role: "broke",
       a: 4,
@@ -160,7 +165,7 @@ async function answer(page, item, planned) {
   check(await visible(page, id), `question ${id} should be shown before it is answered`);
   if (planned && typeof planned === "object" && "keyboard" in planned) {
     // Keyboard only: focus the first option, Space picks it, arrow keys move the choice.
-    const inputs = page.locator(`#item-${id} input`);
+    const inputs = page.locator(`#item-${id} .opt input`);
     const values = await inputs.evaluateAll((all) => all.map((i) => i.value));
     const steps = values.indexOf(String(planned.keyboard));
     check(steps >= 0, `question ${id} has no option ${planned.keyboard}`);
@@ -190,17 +195,25 @@ function plannedValue(planned) {
 }
 
 // The form, read back from the page's controls (not from storage): what a person sees.
+// `private`: the "Keep private from joint reports" box (null where there is none).
 async function formState(page) {
   return page.evaluate(() =>
     MEND.items.map((item) => {
       const box = document.getElementById("item-" + item.id);
-      const inputs = Array.from(box.querySelectorAll("input, textarea"));
+      const inputs = Array.from(box.querySelectorAll("input, textarea")).filter((i) => !i.hasAttribute("data-private"));
       let value;
       if (item.type === "number" || item.type === "text") value = inputs[0].value;
       else value = inputs.filter((i) => i.checked).map((i) => i.value);
-      return { id: item.id, shown: !box.hidden, value };
+      const keep = box.querySelector("input[data-private]");
+      return { id: item.id, shown: !box.hidden, value, private: keep ? keep.checked : null };
     }),
   );
+}
+
+// An item's "Keep private from joint reports" box, found by its role and accessible name
+// (hidden ones too: a question hidden for now has its box all the same).
+function keepPrivateBox(page, id) {
+  return page.locator(`#item-${id}`).getByRole("checkbox", { name: /^Keep private from joint reports/, includeHidden: true });
 }
 
 async function progressText(page) {
@@ -268,6 +281,21 @@ async function run() {
     check(same(value, [shown, shown]), `the progress bar is at ${value[0]} of ${value[1]}`);
     step(`answered all ${shown} questions shown: "${progress}"`);
 
+    // "Keep private from joint reports": on every question but the role item (`role` in
+    // both plans), a checkbox with its own label; ticking it changes no answer.
+    check((await page.locator("#private-help").isVisible()) && /Keep private from joint reports/.test(await page.locator("#private-help").innerText()), "no visible explanation of \"Keep private\" above the questions");
+    for (const item of meta.items) {
+      const boxes = await keepPrivateBox(page, item.id).count();
+      check(boxes === (item.id === "role" ? 0 : 1), `question ${item.id} has ${boxes} "Keep private" box(es)`);
+    }
+    check(plan.answers[plan.keepPrivate] !== HIDDEN, `the plan keeps the hidden question ${plan.keepPrivate} private`);
+    const keepBox = keepPrivateBox(page, plan.keepPrivate);
+    check(!(await keepBox.isChecked()), `${plan.keepPrivate} is marked private before it was ticked`);
+    await page.locator(`label[for="q-${plan.keepPrivate}-private"]`).click();
+    check(await keepBox.isChecked(), `clicking its label did not tick "Keep private" on ${plan.keepPrivate}`);
+    check((await progressText(page)) === progress, `ticking "Keep private" changed the progress to ${await progressText(page)}`);
+    step(`every question but the role has a "Keep private" box; ticked it on ${plan.keepPrivate}`);
+
     // Closing and reopening loses nothing.
     const filled = await formState(page);
     await page.reload();
@@ -276,6 +304,8 @@ async function run() {
       check(same(filled[i], restored[i]), `after a reload, question ${filled[i].id} is ${JSON.stringify(restored[i])}, was ${JSON.stringify(filled[i])}`);
     }
     check((await progressText(page)) === progress, `after a reload the progress reads ${await progressText(page)}`);
+    const keptPrivate = restored.filter((r) => r.private).map((r) => r.id);
+    check(same(keptPrivate, [plan.keepPrivate]), `after a reload, the questions marked private are ${JSON.stringify(keptPrivate)}, expected ${JSON.stringify([plan.keepPrivate])}`);
     check(/Welcome back/.test(await page.locator("#status").innerText()), "no welcome-back message after a reload");
     for (const [id, planned] of Object.entries(plan.answers)) {
       if (planned === HIDDEN) continue;
@@ -284,15 +314,16 @@ async function run() {
       const want = Array.isArray(v) ? v.map(String) : typeof got === "string" ? String(v) : [String(v)];
       check(same(got, want), `after a reload, question ${id} holds ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     }
-    step("reloaded: every answer is still there");
+    step(`reloaded: every answer is still there, and ${plan.keepPrivate} is still marked private`);
 
     // The print view: every question (conditional ones too), no buttons, no progress bar.
     await page.emulateMedia({ media: "print" });
     for (const id of ids) check(await visible(page, id), `question ${id} is missing from the printed page`);
     check(!(await page.locator("#save").isVisible()), "the Save button is printed");
     check(!(await page.locator(".progress").isVisible()), "the progress bar is printed");
+    check(!(await keepBox.isVisible()) && !(await page.locator("#private-help").isVisible()), "the \"Keep private\" box or its explanation is printed");
     await page.emulateMedia({ media: "screen" });
-    step("print view shows every question and hides the buttons");
+    step("print view shows every question and hides the buttons and the \"Keep private\" boxes");
 
     // Save: the file the person would send to the therapist.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save my answers" }).click()]);
@@ -304,6 +335,8 @@ async function run() {
       if (planned === HIDDEN) check(!new RegExp(`^  ${id}:`, "m").test(saved), `the saved file has the hidden question ${id}:\n${saved}`);
       else check(new RegExp(`^  ${id}: \\S`, "m").test(saved), `the saved file has no answer to ${id}:\n${saved}`);
     }
+    const privateLine = `private: ${JSON.stringify([plan.keepPrivate])}`;
+    check(saved.split("\n").filter((l) => l.startsWith("private:")).join("\n") === privateLine, `the saved file does not say ${privateLine}:\n${saved}`);
     const status = await page.locator("#finish-status").innerText();
     check(status.includes(plan.fileName) && !/required/.test(status), `after saving, the page says ${JSON.stringify(status)}`);
     step(`saved ${download.suggestedFilename()} to ${outPath}`);

@@ -1,0 +1,401 @@
+//! Batch scoring: responses exported by a form tool (one row per respondent) in, one row of
+//! scores, bands, flags and strategies per respondent out. Rows are read, scored and written
+//! one at a time, so memory does not grow with the number of rows; a bad row is reported with
+//! its number and skipped, never silently dropped.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::answers::{Answer, Responses, Written, check_value};
+use crate::error::Error;
+use crate::model::{ItemType, Scalar};
+use crate::questionnaire::{ItemInfo, Questionnaire, suits};
+use crate::report::{blocking_flags, picks};
+use crate::{rules, scoring};
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Item(usize),
+    Id,
+    Date,
+    Ignored,
+}
+
+/// How the header was understood, told once before scoring.
+#[derive(Debug, Default)]
+pub struct HeaderReport {
+    pub unmatched_columns: Vec<String>,
+    pub unanswered_items: Vec<String>,
+}
+
+/// Counts for the closing summary; `bad` rows make the exit code 1.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub scored: usize,
+    pub bad: usize,
+    pub flagged: usize,
+    pub safety: usize,
+}
+
+/// One bad row: its number (the header is row 1, as a spreadsheet counts) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadRow {
+    pub row: u64,
+    pub reason: String,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+/// Lower case letters and digits, single spaces: form tools add punctuation and spacing.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Matches each header to an item (by id, then by its text), the id or date column, or a
+/// mapping given with `--map` (header -> item id, or `id`, `date`, `ignore`).
+pub fn match_columns(
+    q: &Questionnaire,
+    headers: &[String],
+    map: &IndexMap<String, String>,
+) -> (Vec<Column>, HeaderReport) {
+    let by_text: HashMap<String, usize> = q
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (normalize(&item.text), i))
+        .collect();
+    let mut report = HeaderReport::default();
+    let columns: Vec<Column> = headers
+        .iter()
+        .map(|h| {
+            let target = map.get(h).map(String::as_str).unwrap_or(h.trim());
+            if let Some(i) = q.item_index(target) {
+                return Column::Item(i);
+            }
+            match normalize(target).as_str() {
+                "id" | "respondent" | "respondent id" | "name" => return Column::Id,
+                "date" | "timestamp" => return Column::Date,
+                "ignore" => return Column::Ignored,
+                _ => {}
+            }
+            match by_text.get(&normalize(target)) {
+                Some(&i) => Column::Item(i),
+                None => {
+                    report.unmatched_columns.push(h.clone());
+                    Column::Ignored
+                }
+            }
+        })
+        .collect();
+    report.unanswered_items = q
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !columns.contains(&Column::Item(*i)))
+        .map(|(_, item)| item.id.clone())
+        .collect();
+    (columns, report)
+}
+
+/// A cell as an answer: an option's value or label (any case), a number, or text; a
+/// checklist cell lists several, separated by `;` (or `,`).
+pub fn parse_cell(item: &ItemInfo, cell: &str) -> Result<Option<Answer>, String> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let one = |token: &str| -> Scalar {
+        let token = token.trim();
+        let wanted = normalize(token);
+        item.options
+            .iter()
+            .find(|o| o.value.to_string() == token || normalize(&o.label) == wanted)
+            .map(|o| o.value.clone())
+            .unwrap_or_else(|| match token.parse::<f64>() {
+                Ok(n) if n.is_finite() => Scalar::Number(n),
+                _ => Scalar::Text(token.to_string()),
+            })
+    };
+    let written = match item.kind {
+        ItemType::Text => Written::One(Scalar::Text(cell.to_string())),
+        ItemType::Multi => {
+            let whole = one(cell);
+            if item.options.iter().any(|o| o.value.matches(&whole)) {
+                Written::Many(vec![whole])
+            } else {
+                let sep = if cell.contains(';') { ';' } else { ',' };
+                Written::Many(
+                    cell.split(sep)
+                        .filter(|t| !t.trim().is_empty())
+                        .map(one)
+                        .collect(),
+                )
+            }
+        }
+        _ => Written::One(one(cell)),
+    };
+    check_value(item, &written).map(Some)
+}
+
+/// What one respondent's answers lead to, in the form the output needs.
+#[derive(Debug, Serialize)]
+pub struct RowResult {
+    pub id: String,
+    pub date: String,
+    pub scales: IndexMap<String, ScaleCell>,
+    pub flags: Vec<String>,
+    pub safety: bool,
+    pub strategies: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScaleCell {
+    pub score: Option<f64>,
+    pub band: Option<String>,
+}
+
+/// Scores one respondent: scales, flags, and the strategy ids a report would recommend.
+pub fn score_row(q: &Questionnaire, responses: &Responses, id: String, date: String) -> RowResult {
+    let scored = scoring::score(q, responses);
+    let eval = rules::evaluate(q, responses, &scored);
+    let role = q
+        .role_item()
+        .and_then(|item| match responses.answered(item) {
+            Some(Answer::Choice(i)) => Some(item.options[*i].value.to_string()),
+            _ => None,
+        });
+    let mut strategies: Vec<String> = Vec::new();
+    for pick in picks(q, &eval) {
+        let Some(s) = q.library.strategies.get(&pick.strategy) else {
+            continue;
+        };
+        let fits = suits(&s.audience, role.as_deref())
+            && blocking_flags(q, &s.id, &|f| eval.has_flag(f)).is_empty();
+        if fits && !strategies.contains(&pick.strategy) {
+            strategies.push(pick.strategy);
+        }
+    }
+    RowResult {
+        id,
+        date,
+        scales: q
+            .scales
+            .iter()
+            .zip(&scored.scales)
+            .map(|(info, s)| {
+                let band = s.band.map(|b| info.def.bands[b].id.clone());
+                (
+                    info.def.id.clone(),
+                    ScaleCell {
+                        score: s.score,
+                        band,
+                    },
+                )
+            })
+            .collect(),
+        safety: eval.has_flag("safety"),
+        flags: eval.raised.iter().map(|r| r.flag.clone()).collect(),
+        strategies,
+    }
+}
+
+/// Streams `input` through scoring into `output`, calling `on_bad` for each bad row and
+/// `on_row` after each scored one (for per-respondent reports and progress).
+pub struct Batch<'q> {
+    pub q: &'q Questionnaire,
+    pub columns: Vec<Column>,
+    pub format: Output,
+}
+
+impl Batch<'_> {
+    /// The output header for CSV: id, the safety flag (so it stands out), each scale's score
+    /// and band, all flags, the strategies.
+    fn csv_header(&self) -> Vec<String> {
+        let mut h = vec![
+            "id".to_string(),
+            "safety_flag".to_string(),
+            "date".to_string(),
+        ];
+        for s in &self.q.scales {
+            h.push(format!("{}_score", s.def.id));
+            h.push(format!("{}_band", s.def.id));
+        }
+        h.push("flags".to_string());
+        h.push("strategies".to_string());
+        h
+    }
+
+    fn csv_record(&self, r: &RowResult) -> Vec<String> {
+        let mut out = vec![
+            r.id.clone(),
+            if r.safety {
+                "SAFETY".to_string()
+            } else {
+                String::new()
+            },
+            r.date.clone(),
+        ];
+        for cell in r.scales.values() {
+            out.push(
+                cell.score
+                    .map(crate::model::format_number)
+                    .unwrap_or_default(),
+            );
+            out.push(cell.band.clone().unwrap_or_default());
+        }
+        out.push(r.flags.join(";"));
+        out.push(r.strategies.join(";"));
+        out
+    }
+
+    /// Turns one CSV record into checked answers, or says what is wrong with it.
+    pub fn responses(
+        &self,
+        record: &csv::StringRecord,
+    ) -> Result<(Responses, String, String), String> {
+        if record.len() != self.columns.len() {
+            return Err(format!(
+                "it has {} fields, but the header has {}",
+                record.len(),
+                self.columns.len()
+            ));
+        }
+        let mut answers = HashMap::new();
+        let (mut id, mut date) = (String::new(), String::new());
+        for (column, cell) in self.columns.iter().zip(record.iter()) {
+            match column {
+                Column::Item(i) => {
+                    let item = &self.q.items[*i];
+                    match parse_cell(item, cell) {
+                        Ok(Some(a)) => {
+                            answers.insert(item.id.clone(), a);
+                        }
+                        Ok(None) => {}
+                        Err(e) => return Err(format!("column \"{}\": {e}", item.id)),
+                    }
+                }
+                Column::Id => id = cell.trim().to_string(),
+                Column::Date => date = cell.trim().to_string(),
+                Column::Ignored => {}
+            }
+        }
+        let responses = Responses {
+            respondent: id.clone(),
+            date: Some(date.clone()),
+            answers,
+            private: Vec::new(),
+        };
+        Ok((responses, id, date))
+    }
+
+    /// Runs the batch; the summary counts scored, bad and flagged rows.
+    pub fn run<R: Read, W: Write>(
+        &self,
+        reader: &mut csv::Reader<R>,
+        output: W,
+        on_bad: &mut dyn FnMut(BadRow),
+        on_row: &mut dyn FnMut(&Responses, &RowResult, u64) -> Result<(), Error>,
+    ) -> Result<Summary, Error> {
+        let mut sink = match self.format {
+            Output::Csv => {
+                let mut w = csv::Writer::from_writer(output);
+                w.write_record(self.csv_header()).map_err(csv_write_error)?;
+                Sink::Csv(w)
+            }
+            Output::JsonLines => Sink::Json(std::io::BufWriter::new(output)),
+        };
+        let mut summary = Summary::default();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    summary.bad += 1;
+                    let row = e.position().map_or(0, |p| p.line());
+                    on_bad(BadRow {
+                        row,
+                        reason: format!("the line cannot be read: {e}"),
+                    });
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(Error::Read {
+                            path: "<batch input>".into(),
+                            source: std::io::Error::other(e.to_string()),
+                        });
+                    }
+                    continue;
+                }
+            }
+            let row = record.position().map_or(0, |p| p.line());
+            let (responses, id, date) = match self.responses(&record) {
+                Ok(r) => r,
+                Err(reason) => {
+                    summary.bad += 1;
+                    on_bad(BadRow { row, reason });
+                    continue;
+                }
+            };
+            let id = if id.is_empty() {
+                format!("row {row}")
+            } else {
+                id
+            };
+            let result = score_row(self.q, &responses, id, date);
+            summary.scored += 1;
+            summary.flagged += usize::from(!result.flags.is_empty());
+            summary.safety += usize::from(result.safety);
+            match &mut sink {
+                Sink::Csv(w) => w
+                    .write_record(self.csv_record(&result))
+                    .map_err(csv_write_error)?,
+                Sink::Json(w) => {
+                    serde_json::to_writer(&mut *w, &result).map_err(|e| write_error(e.into()))?;
+                    w.write_all(b"\n").map_err(write_error)?;
+                }
+            }
+            on_row(&responses, &result, row)?;
+        }
+        match sink {
+            Sink::Csv(mut w) => w.flush().map_err(write_error)?,
+            Sink::Json(mut w) => w.flush().map_err(write_error)?,
+        }
+        Ok(summary)
+    }
+}
+
+enum Sink<W: Write> {
+    Csv(csv::Writer<W>),
+    Json(std::io::BufWriter<W>),
+}
+
+fn write_error(source: std::io::Error) -> Error {
+    Error::Write {
+        path: "<batch output>".into(),
+        source,
+    }
+}
+
+fn csv_write_error(e: csv::Error) -> Error {
+    write_error(e.into())
+}

@@ -1,0 +1,188 @@
+//! `mend batch` on a small CSV with hand-computed expectations (tests/fixtures/batch-mini.csv,
+//! scored with tests/fixtures/mini.yaml).
+//!
+//! p1 (hurt): a 5, b 1 (reversed 5), c always (3), f rarely (1, reversed 2), d 10, both causes.
+//!   mean_ab (5 + 5) / 2 = 5 (high); sum_abc 5 + 5 + 3 = 13; weighted 5 + 2 * 3 = 11;
+//!   mixed (5 + 2 + 10) / 3 = 5.67 (hard); with_hidden: e is hidden for `hurt`, so 5;
+//!   checklist 2; total mean(5, 5) = 5. Only `any_score` fires: t_help.
+//! p2 (broke): a 4, b 2 (4), c Never (0), f often (2, reversed 1), d 0, lies.
+//!   mean_ab 4; sum_abc 8; weighted 4; mixed 5 / 3 = 1.67 (fine); with_hidden: e has no
+//!   column, needs all: not scored. d < 3 fires `few_talks`: t_listen, t_help.
+//! p3: `a` is 7, not an option: bad row. p4: too few fields: bad row.
+//! p5 (hurt, afraid yes): SAFETY; t_listen is held back, the flag's strategies lead.
+
+use std::fs;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn mend() -> Command {
+    let mut cmd = Command::cargo_bin("mend").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn rows(csv_text: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(csv_text);
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn scores_match_hand_computed_values_and_bad_rows_are_reported_and_counted() {
+    let out = mend()
+        .args(["batch", "tests/fixtures/mini.yaml", "tests/fixtures/batch-mini.csv"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("row 4: column \"a\": `7` is not one of its options")
+                .and(predicate::str::contains("row 5: it has 6 fields, but the header has 11"))
+                .and(predicate::str::contains("scored 3 rows, skipped 2 bad rows, 1 flagged (1 with a SAFETY flag)"))
+                .and(predicate::str::contains("columns that match no question, ignored (use --map to assign them): Favourite colour"))
+                .and(predicate::str::contains("questions with no column (scored as unanswered): e, notes")),
+        )
+        .get_output()
+        .stdout
+        .clone();
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 3);
+    let p1 = &rows[0];
+    assert_eq!(p1["id"], "p1");
+    assert_eq!(p1["date"], "2026-11-01");
+    for (k, v) in [
+        ("mean_ab_score", "5"),
+        ("mean_ab_band", "high"),
+        ("sum_abc_score", "13"),
+        ("weighted_score", "11"),
+        ("mixed_score", "5.67"),
+        ("mixed_band", "hard"),
+        ("with_hidden_score", "5"),
+        ("checklist_score", "2"),
+        ("total_score", "5"),
+        ("strategies", "t_help"),
+        ("safety_flag", ""),
+    ] {
+        assert_eq!(p1[k], v, "p1 {k}");
+    }
+    let p2 = &rows[1];
+    for (k, v) in [
+        ("mean_ab_score", "4"),
+        ("sum_abc_score", "8"),
+        ("weighted_score", "4"),
+        ("mixed_score", "1.67"),
+        ("mixed_band", "fine"),
+        ("with_hidden_score", ""),
+        ("strategies", "t_listen;t_help"),
+    ] {
+        assert_eq!(p2[k], v, "p2 {k}");
+    }
+    let p5 = &rows[2];
+    assert_eq!(p5["safety_flag"], "SAFETY");
+    assert_eq!(p5["flags"], "safety");
+    assert!(p5["strategies"].starts_with("safety_plan;"));
+    assert!(!p5["strategies"].contains("t_listen"));
+}
+
+#[test]
+fn a_mapping_assigns_other_headers_and_json_lines_are_one_object_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("export.csv");
+    fs::write(
+        &csv_path,
+        "Q1,Q2,Who,Colour\n5,1,hurt,blue\n2,4,broke,red\n",
+    )
+    .unwrap();
+    let map = dir.path().join("map.yaml");
+    fs::write(&map, "Q1: a\nQ2: b\nWho: role\nColour: ignore\n").unwrap();
+    let out = mend()
+        .args(["batch", "tests/fixtures/mini.yaml"])
+        .arg(&csv_path)
+        .arg("--map")
+        .arg(&map)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("Colour")
+                .not()
+                .and(predicate::str::contains(
+                    "scored 2 rows, skipped 0 bad rows",
+                )),
+        )
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["scales"]["mean_ab"]["score"], 5.0);
+    assert_eq!(lines[1]["scales"]["mean_ab"]["score"], 2.0);
+    assert_eq!(lines[1]["scales"]["mean_ab"]["band"], "low");
+    assert_eq!(lines[0]["id"], "row 2");
+}
+
+#[test]
+fn reports_are_written_one_per_respondent_and_outputs_are_never_overwritten_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scores.csv");
+    let reports = dir.path().join("reports");
+    mend()
+        .args([
+            "batch",
+            "tests/fixtures/mini.yaml",
+            "tests/fixtures/batch-mini.csv",
+            "-o",
+        ])
+        .arg(&out)
+        .arg("--reports")
+        .arg(&reports)
+        .assert()
+        .code(1);
+    assert_eq!(rows(&fs::read(&out).unwrap()).len(), 3);
+    let mut names: Vec<String> = fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["mini-p1.md", "mini-p2.md", "mini-p5.md"]);
+    let p5 = fs::read_to_string(reports.join("mini-p5.md")).unwrap();
+    assert!(p5.contains("## Before anything else") && p5.contains("Report for **p5**"));
+    mend()
+        .args([
+            "batch",
+            "tests/fixtures/mini.yaml",
+            "tests/fixtures/batch-mini.csv",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+}
+
+#[test]
+fn a_csv_matching_no_question_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("other.csv");
+    fs::write(&csv_path, "x,y\n1,2\n").unwrap();
+    mend()
+        .args(["batch", "tests/fixtures/mini.yaml"])
+        .arg(&csv_path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no column matches a question of `mini`",
+        ));
+}

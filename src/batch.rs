@@ -321,7 +321,7 @@ impl Batch<'_> {
             Output::Csv => {
                 let mut w = csv::Writer::from_writer(output);
                 w.write_record(self.csv_header()).map_err(csv_write_error)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Output::JsonLines => Sink::Json(std::io::BufWriter::new(output)),
         };
@@ -385,7 +385,7 @@ impl Batch<'_> {
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Json(std::io::BufWriter<W>),
 }
 

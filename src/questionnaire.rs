@@ -31,6 +31,9 @@ pub struct Questionnaire {
     /// Perception pairs: (the item about oneself, the item about the partner).
     pub pairs: Vec<(usize, usize)>,
     pub library: Library,
+    /// Item ids to their place, and which items take numbers: for fast lookups per answer set.
+    pub index: std::sync::Arc<std::collections::HashMap<String, usize>>,
+    pub numeric: std::sync::Arc<Vec<bool>>,
     /// Problems that do not stop mend from using it.
     pub warnings: Vec<Problem>,
 }
@@ -143,11 +146,11 @@ impl Questionnaire {
     }
 
     pub fn item(&self, id: &str) -> Option<&ItemInfo> {
-        self.items.iter().find(|i| i.id == id)
+        self.item_index(id).map(|i| &self.items[i])
     }
 
     pub fn item_index(&self, id: &str) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
+        self.index.get(id).copied()
     }
 
     /// The ids of the role item's options, when the questionnaire asks for a role.
@@ -252,6 +255,8 @@ impl<'t> Checker<'t> {
                     .any(|f| p.message.contains(&format!("`{f}`")))
         }));
         Questionnaire {
+            index: std::sync::Arc::new(items.iter().enumerate().map(|(i, item)| (item.id.clone(), i)).collect()),
+            numeric: std::sync::Arc::new(items.iter().map(|i| i.numeric).collect()),
             origin: origin.to_path_buf(),
             hash: short_hash(text),
             items,

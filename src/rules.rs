@@ -74,9 +74,13 @@ pub fn evaluate(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Ev
             eval.raise(flag, Cause::Item(item.id.clone()));
         }
     }
+    // The contexts change only when a rule raises a flag.
+    let (mut low, mut high) = (facts.low(), facts.high());
     for (n, rule) in q.rules.iter().enumerate() {
-        facts.flags = eval.raised.iter().map(|r| r.flag.clone()).collect();
-        let (low, high) = (facts.low(), facts.high());
+        if facts.flags.len() != eval.raised.len() {
+            facts.flags = eval.raised.iter().map(|r| r.flag.clone()).collect();
+            (low, high) = (facts.low(), facts.high());
+        }
         match rule.when.eval(&low, &high) {
             Ok(Outcome::True) => {}
             Ok(Outcome::False) => continue,

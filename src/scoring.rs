@@ -1,7 +1,11 @@
 //! From checked answers to scores: which items were shown, each item's score, and each
 //! scale's score and band. A blank is never a zero; hidden items never count.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use minijinja::Value;
+use minijinja::value::{Enumerator, Object};
 
 use crate::answers::{Answer, Responses};
 use crate::expr::{HIGH, Outcome};
@@ -75,17 +79,24 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
 }
 
 /// Decides, in order, which items are shown: a condition that is false or unknown hides.
+/// A condition names only earlier items, whose visibility is known by then.
 fn visibility(q: &Questionnaire, responses: &Responses) -> Vec<bool> {
-    let mut visible = Vec::with_capacity(q.items.len());
+    let values = Arc::new(answer_values(q, responses));
+    let mut visible: Vec<bool> = Vec::with_capacity(q.items.len());
     for item in &q.items {
-        let facts = Facts::answers_only(q, responses, &visible);
-        let shown = item
-            .show_if
-            .iter()
-            .all(|c| matches!(c.eval(&facts.low(), &facts.high()), Ok(Outcome::True)));
+        let shown = item.show_if.is_empty() || {
+            let view = AnswersView::new(q, values.clone(), Arc::new(visible.clone()));
+            let (low, high) = (context(view.value(false), Value::UNDEFINED, &[], None), context(view.value(true), Value::UNDEFINED, &[], None));
+            item.show_if.iter().all(|c| matches!(c.eval(&low, &high), Ok(Outcome::True)))
+        };
         visible.push(shown);
     }
     visible
+}
+
+/// Each item's answer as conditions see it, or `None` if unanswered.
+fn answer_values(q: &Questionnaire, responses: &Responses) -> Vec<Option<Value>> {
+    q.items.iter().map(|item| responses.answered(item).map(|a| answer_value(item, a))).collect()
 }
 
 /// An item's score, reversed if it is reverse keyed; `None` if unanswered or unscorable.
@@ -185,52 +196,84 @@ pub fn band_of(scale: &ScaleInfo, score: f64) -> Option<usize> {
         .rposition(|b| b.from.is_none_or(|from| score >= from))
 }
 
-/// The names conditions see, built twice: missing numbers low (absent) and high.
-pub struct Facts {
-    answers: Vec<(String, Value)>,
-    missing_numbers: Vec<String>,
-    scales: Vec<ScaleFacts>,
-    pub flags: Vec<String>,
+/// The answers as conditions see them, looked up lazily: only answers to items shown count,
+/// and in the "high" view a missing number orders above everything (see `expr`).
+#[derive(Debug)]
+struct AnswersView {
+    values: Arc<Vec<Option<Value>>>,
+    /// Visibility of the items decided so far (a prefix while deciding visibility).
+    visible: Arc<Vec<bool>>,
+    index: Arc<HashMap<String, usize>>,
+    numeric: Arc<Vec<bool>>,
+    high: bool,
 }
 
-/// What conditions see of one scale; `score` is missing when it could not be scored.
-struct ScaleFacts {
-    id: String,
-    fields: Vec<(&'static str, Value)>,
-    unscored: bool,
-}
+impl AnswersView {
+    fn new(q: &Questionnaire, values: Arc<Vec<Option<Value>>>, visible: Arc<Vec<bool>>) -> Self {
+        AnswersView { values, visible, index: q.index.clone(), numeric: q.numeric.clone(), high: false }
+    }
 
-impl Facts {
-    /// Answers to the items decided visible so far (for `show_if`).
-    fn answers_only(q: &Questionnaire, responses: &Responses, visible: &[bool]) -> Facts {
-        let mut answers = Vec::new();
-        let mut missing_numbers = Vec::new();
-        for (i, item) in q.items.iter().enumerate() {
-            let value = visible
-                .get(i)
-                .copied()
-                .unwrap_or(false)
-                .then(|| responses.answered(item).map(|a| answer_value(item, a)))
-                .flatten();
-            match value {
-                Some(v) => answers.push((item.id.clone(), v)),
-                None if item.numeric => missing_numbers.push(item.id.clone()),
-                None => {}
-            }
+    fn value(&self, high: bool) -> Value {
+        Value::from_object(AnswersView {
+            values: self.values.clone(),
+            visible: self.visible.clone(),
+            index: self.index.clone(),
+            numeric: self.numeric.clone(),
+            high,
+        })
+    }
+
+    fn answer(&self, i: usize) -> Option<&Value> {
+        if self.visible.get(i).copied().unwrap_or(false) {
+            self.values[i].as_ref()
+        } else {
+            None
         }
-        Facts {
-            answers,
-            missing_numbers,
-            scales: Vec::new(),
-            flags: Vec::new(),
+    }
+}
+
+impl Object for AnswersView {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let i = *self.index.get(key.as_str()?)?;
+        match self.answer(i) {
+            Some(v) => Some(v.clone()),
+            None if self.high && self.numeric[i] => Some(Value::from(HIGH)),
+            None => None,
         }
     }
 
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut keys: Vec<(&String, &usize)> = self.index.iter().filter(|(_, i)| self.answer(**i).is_some()).collect();
+        keys.sort_by_key(|(_, i)| **i);
+        Enumerator::Values(keys.into_iter().map(|(k, _)| Value::from(k.as_str())).collect())
+    }
+}
+
+/// The whole context of a condition: answers, scales, flags, and an item's own `value`.
+fn context(answers: Value, scales: Value, flags: &[String], value: Option<&Value>) -> Value {
+    let mut ctx: Vec<(&str, Value)> = vec![("answers", answers), ("scales", scales), ("flags", Value::from(flags.to_vec()))];
+    if let Some(v) = value {
+        ctx.push(("value", v.clone()));
+    }
+    map(ctx)
+}
+
+/// The names rules see, built once per person: missing values low (absent) and high.
+pub struct Facts {
+    answers: AnswersView,
+    scales_low: Value,
+    scales_high: Value,
+    unscored: Vec<bool>,
+    pub flags: Vec<String>,
+}
+
+impl Facts {
     /// Answers, scales and flags, for rules and item flags.
     pub fn new(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Facts {
-        let mut facts = Facts::answers_only(q, responses, &scored.visible);
+        let answers = AnswersView::new(q, Arc::new(answer_values(q, responses)), Arc::new(scored.visible.clone()));
+        let (mut low, mut high) = (Vec::new(), Vec::new());
         for (info, s) in q.scales.iter().zip(&scored.scales) {
-            let mut fields: Vec<(&'static str, Value)> = vec![
+            let mut fields: Vec<(&str, Value)> = vec![
                 ("answered", Value::from(s.answered)),
                 ("items", Value::from(s.shown)),
                 ("min", number_value(s.min)),
@@ -244,64 +287,47 @@ impl Facts {
                 fields.push(("band", Value::from(band.id.as_str())));
                 fields.push(("label", Value::from(band.label.as_str())));
             }
-            facts.scales.push(ScaleFacts {
-                id: info.def.id.clone(),
-                fields,
-                unscored: s.score.is_none(),
-            });
+            low.push((info.def.id.clone(), map(fields.clone())));
+            if s.score.is_none() {
+                fields.push(("score", Value::from(HIGH)));
+            }
+            high.push((info.def.id.clone(), map(fields)));
         }
-        facts
+        Facts {
+            answers,
+            scales_low: map(low),
+            scales_high: map(high),
+            unscored: scored.scales.iter().map(|s| s.score.is_none()).collect(),
+            flags: Vec::new(),
+        }
     }
 
     /// The context with missing values absent: they order below everything.
     pub fn low(&self) -> Value {
-        self.context(false, None)
+        context(self.answers.value(false), self.scales_low.clone(), &self.flags, None)
     }
 
     /// The context with missing numbers high: they order above everything.
     pub fn high(&self) -> Value {
-        self.context(true, None)
+        context(self.answers.value(true), self.scales_high.clone(), &self.flags, None)
     }
 
     /// Both contexts with `value` bound, for an item's flag.
     pub fn with_value(&self, value: &Value) -> (Value, Value) {
         (
-            self.context(false, Some(value)),
-            self.context(true, Some(value)),
+            context(self.answers.value(false), self.scales_low.clone(), &self.flags, Some(value)),
+            context(self.answers.value(true), self.scales_high.clone(), &self.flags, Some(value)),
         )
-    }
-
-    fn context(&self, high: bool, value: Option<&Value>) -> Value {
-        let mut answers: Vec<(String, Value)> = self.answers.clone();
-        let mut scales: Vec<(String, Value)> = Vec::new();
-        if high {
-            answers.extend(
-                self.missing_numbers
-                    .iter()
-                    .map(|id| (id.clone(), Value::from(HIGH))),
-            );
-        }
-        for scale in &self.scales {
-            let mut fields = scale.fields.clone();
-            if high && scale.unscored {
-                fields.push(("score", Value::from(HIGH)));
-            }
-            scales.push((scale.id.clone(), map(fields)));
-        }
-        let mut ctx: Vec<(&str, Value)> = vec![
-            ("answers", map(answers)),
-            ("scales", map(scales)),
-            ("flags", Value::from(self.flags.clone())),
-        ];
-        if let Some(v) = value {
-            ctx.push(("value", v.clone()));
-        }
-        map(ctx)
     }
 
     /// Whether an answer is present (to explain why a condition could not be checked).
     pub fn has_answer(&self, id: &str) -> bool {
-        self.answers.iter().any(|(k, _)| k == id)
+        self.answers.index.get(id).is_some_and(|&i| self.answers.answer(i).is_some())
+    }
+
+    /// Whether a scale has no score (to explain why a condition could not be checked).
+    pub fn unscored(&self, scale: usize) -> bool {
+        self.unscored.get(scale).copied().unwrap_or(false)
     }
 }
 

@@ -14,6 +14,8 @@ pub struct QuestionnaireView {
     pub description: String,
     pub instructions: String,
     pub minutes: Option<u32>,
+    /// The item that asks who answers (hurt, broke, both), if any.
+    pub role_item: Option<String>,
     pub item_count: usize,
     pub sections: Vec<SectionView>,
 }
@@ -103,6 +105,7 @@ pub fn view(q: &Questionnaire) -> QuestionnaireView {
         description: q.file.description.clone(),
         instructions: q.file.instructions.clone(),
         minutes: q.file.minutes,
+        role_item: q.file.role_item.clone(),
         item_count: q.items.len(),
         sections,
     }

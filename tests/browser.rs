@@ -260,11 +260,7 @@ fn communication_homework_filled_in_a_browser_is_scored_by_mend_report() {
     // ...with it, the joint report names it nowhere and says that answers were withheld.
     let c = joint(&answers, &sam);
     assert_eq!(c["reader"], "joint");
-    assert_eq!(
-        lists_naming(&c, "hm_defend"),
-        Vec::<&str>::new(),
-        "{c:#}"
-    );
+    assert_eq!(lists_naming(&c, "hm_defend"), Vec::<&str>::new(), "{c:#}");
     assert_eq!(c["withheld_private"], true);
 }
 

@@ -301,7 +301,14 @@ pub fn check_value(item: &ItemInfo, written: &Written) -> Result<Answer, String>
 fn option_index(item: &ItemInfo, v: &Scalar) -> Result<usize, String> {
     item.options
         .iter()
-        .position(|o| o.value.matches(v) || o.value.to_string() == v.to_string())
+        .position(|o| o.value.matches(v))
+        .or_else(|| {
+            // `"3"` written for the value 3, or 3 for the value `"3"`.
+            let text = v.to_string();
+            item.options
+                .iter()
+                .position(|o| o.value.to_string() == text)
+        })
         .ok_or_else(|| format!("`{v}` is not one of its options; {}", allowed(item)))
 }
 

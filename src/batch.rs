@@ -118,44 +118,72 @@ pub fn match_columns(
     (columns, report)
 }
 
-/// A cell as an answer: an option's value or label (any case), a number, or text; a
-/// checklist cell lists several, separated by `;` (or `,`).
-pub fn parse_cell(item: &ItemInfo, cell: &str) -> Result<Option<Answer>, String> {
-    let cell = cell.trim();
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    let one = |token: &str| -> Scalar {
-        let token = token.trim();
-        let wanted = normalize(token);
-        item.options
-            .iter()
-            .find(|o| o.value.to_string() == token || normalize(&o.label) == wanted)
-            .map(|o| o.value.clone())
-            .unwrap_or_else(|| match token.parse::<f64>() {
-                Ok(n) if n.is_finite() => Scalar::Number(n),
-                _ => Scalar::Text(token.to_string()),
-            })
-    };
-    let written = match item.kind {
-        ItemType::Text => Written::One(Scalar::Text(cell.to_string())),
-        ItemType::Multi => {
-            let whole = one(cell);
-            if item.options.iter().any(|o| o.value.matches(&whole)) {
-                Written::Many(vec![whole])
-            } else {
-                let sep = if cell.contains(';') { ';' } else { ',' };
-                Written::Many(
-                    cell.split(sep)
-                        .filter(|t| !t.trim().is_empty())
-                        .map(one)
-                        .collect(),
-                )
-            }
+/// Reads cells for one item: an option's value or label (any case, any punctuation), a
+/// number, or text; a checklist cell lists several, separated by `;` (or `,`). The lookups
+/// are built once per column, not per cell.
+pub struct CellParser<'q> {
+    item: &'q ItemInfo,
+    by_value: HashMap<String, Scalar>,
+    by_label: HashMap<String, Scalar>,
+}
+
+impl<'q> CellParser<'q> {
+    pub fn new(item: &'q ItemInfo) -> Self {
+        CellParser {
+            item,
+            by_value: item
+                .options
+                .iter()
+                .map(|o| (o.value.to_string(), o.value.clone()))
+                .collect(),
+            by_label: item
+                .options
+                .iter()
+                .map(|o| (normalize(&o.label), o.value.clone()))
+                .collect(),
         }
-        _ => Written::One(one(cell)),
-    };
-    check_value(item, &written).map(Some)
+    }
+
+    fn one(&self, token: &str) -> Scalar {
+        let token = token.trim();
+        if let Some(v) = self.by_value.get(token) {
+            return v.clone();
+        }
+        if let Some(v) = self.by_label.get(&normalize(token)) {
+            return v.clone();
+        }
+        match token.parse::<f64>() {
+            Ok(n) if n.is_finite() => Scalar::Number(n),
+            _ => Scalar::Text(token.to_string()),
+        }
+    }
+
+    /// The cell as a checked answer; `None` for an empty cell.
+    pub fn parse(&self, cell: &str) -> Result<Option<Answer>, String> {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        let written = match self.item.kind {
+            ItemType::Text => Written::One(Scalar::Text(cell.to_string())),
+            ItemType::Multi => {
+                let whole = self.one(cell);
+                if self.item.options.iter().any(|o| o.value.matches(&whole)) {
+                    Written::Many(vec![whole])
+                } else {
+                    let sep = if cell.contains(';') { ';' } else { ',' };
+                    Written::Many(
+                        cell.split(sep)
+                            .filter(|t| !t.trim().is_empty())
+                            .map(|t| self.one(t))
+                            .collect(),
+                    )
+                }
+            }
+            _ => Written::One(self.one(cell)),
+        };
+        check_value(self.item, &written).map(Some)
+    }
 }
 
 /// What one respondent's answers lead to, in the form the output needs.
@@ -178,7 +206,7 @@ pub struct ScaleCell {
 /// Scores one respondent: scales, flags, and the strategy ids a report would recommend.
 pub fn score_row(q: &Questionnaire, responses: &Responses, id: String, date: String) -> RowResult {
     let scored = scoring::score(q, responses);
-    let eval = rules::evaluate(q, responses, &scored);
+    let eval = rules::evaluate_with(q, responses, &scored, false);
     let role = q
         .role_item()
         .and_then(|item| match responses.answered(item) {
@@ -223,12 +251,29 @@ pub fn score_row(q: &Questionnaire, responses: &Responses, id: String, date: Str
 /// Streams `input` through scoring into `output`, calling `on_bad` for each bad row and
 /// `on_row` after each scored one (for per-respondent reports and progress).
 pub struct Batch<'q> {
-    pub q: &'q Questionnaire,
-    pub columns: Vec<Column>,
-    pub format: Output,
+    q: &'q Questionnaire,
+    columns: Vec<Column>,
+    parsers: Vec<Option<CellParser<'q>>>,
+    format: Output,
 }
 
-impl Batch<'_> {
+impl<'q> Batch<'q> {
+    pub fn new(q: &'q Questionnaire, columns: Vec<Column>, format: Output) -> Self {
+        let parsers = columns
+            .iter()
+            .map(|c| match c {
+                Column::Item(i) => Some(CellParser::new(&q.items[*i])),
+                _ => None,
+            })
+            .collect();
+        Batch {
+            q,
+            columns,
+            parsers,
+            format,
+        }
+    }
+
     /// The output header for CSV: id, the safety flag (so it stands out), each scale's score
     /// and band, all flags, the strategies.
     fn csv_header(&self) -> Vec<String> {
@@ -283,11 +328,11 @@ impl Batch<'_> {
         }
         let mut answers = HashMap::new();
         let (mut id, mut date) = (String::new(), String::new());
-        for (column, cell) in self.columns.iter().zip(record.iter()) {
-            match column {
-                Column::Item(i) => {
+        for ((column, parser), cell) in self.columns.iter().zip(&self.parsers).zip(record.iter()) {
+            match (column, parser) {
+                (Column::Item(i), Some(parser)) => {
                     let item = &self.q.items[*i];
-                    match parse_cell(item, cell) {
+                    match parser.parse(cell) {
                         Ok(Some(a)) => {
                             answers.insert(item.id.clone(), a);
                         }
@@ -295,9 +340,9 @@ impl Batch<'_> {
                         Err(e) => return Err(format!("column \"{}\": {e}", item.id)),
                     }
                 }
-                Column::Id => id = cell.trim().to_string(),
-                Column::Date => date = cell.trim().to_string(),
-                Column::Ignored => {}
+                (Column::Id, _) => id = cell.trim().to_string(),
+                (Column::Date, _) => date = cell.trim().to_string(),
+                _ => {}
             }
         }
         let responses = Responses {

@@ -32,6 +32,8 @@ pub struct Condition {
     pub source: String,
     expr: Expression<'static, 'static>,
     pub refs: BTreeSet<String>,
+    /// The names as (first part, second part): `answers.role` is (`answers`, `role`).
+    pub names: Vec<(String, Option<String>)>,
 }
 
 impl std::fmt::Debug for Condition {
@@ -55,17 +57,35 @@ impl Condition {
         let expr = env()
             .compile_expression_owned(source.to_string())
             .map_err(describe)?;
-        let refs = expr.undeclared_variables(true).into_iter().collect();
+        let refs: BTreeSet<String> = expr.undeclared_variables(true).into_iter().collect();
+        let names = refs
+            .iter()
+            .map(|r| {
+                let mut parts = r.split('.');
+                let head = parts.next().unwrap_or_default().to_string();
+                (head, parts.next().map(str::to_string))
+            })
+            .collect();
         Ok(Condition {
             source: source.to_string(),
             expr,
             refs,
+            names,
         })
     }
 
     /// Evaluates with missing numbers low (`low`) and high (`high`); agreement decides.
     pub fn eval(&self, low: &Value, high: &Value) -> Result<Outcome, String> {
+        self.eval_if(low, high, true)
+    }
+
+    /// Like [`Condition::eval`], skipping the high evaluation when `may_differ` is false
+    /// (the caller knows none of the names it uses is missing).
+    pub fn eval_if(&self, low: &Value, high: &Value, may_differ: bool) -> Result<Outcome, String> {
         let a = self.truth(low)?;
+        if !may_differ {
+            return Ok(if a { Outcome::True } else { Outcome::False });
+        }
         let b = self.truth(high)?;
         Ok(match (a, b) {
             (true, true) => Outcome::True,

@@ -423,14 +423,11 @@ fn batch(
             source,
         })?;
     }
-    let batch = mend::batch::Batch {
-        q: &q,
-        columns,
-        format: match format {
-            BatchFormat::Csv => mend::batch::Output::Csv,
-            BatchFormat::Json => mend::batch::Output::JsonLines,
-        },
+    let format = match format {
+        BatchFormat::Csv => mend::batch::Output::Csv,
+        BatchFormat::Json => mend::batch::Output::JsonLines,
     };
+    let batch = mend::batch::Batch::new(&q, columns, format);
     let renderer = Renderer::new(None)?;
     let today = mend::today();
     let mut on_bad = |bad: mend::batch::BadRow| {

@@ -255,7 +255,13 @@ impl<'t> Checker<'t> {
                     .any(|f| p.message.contains(&format!("`{f}`")))
         }));
         Questionnaire {
-            index: std::sync::Arc::new(items.iter().enumerate().map(|(i, item)| (item.id.clone(), i)).collect()),
+            index: std::sync::Arc::new(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (item.id.clone(), i))
+                    .collect(),
+            ),
             numeric: std::sync::Arc::new(items.iter().map(|i| i.numeric).collect()),
             origin: origin.to_path_buf(),
             hash: short_hash(text),

@@ -60,6 +60,17 @@ impl Evaluation {
 /// Applies item flags first (one answer alone can raise a flag), then the rules in order;
 /// each rule sees the flags raised before it.
 pub fn evaluate(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Evaluation {
+    evaluate_with(q, responses, scored, true)
+}
+
+/// Like [`evaluate`]; without `texts`, findings and reasons are not filled in (batch scoring
+/// needs only which rules fired).
+pub fn evaluate_with(
+    q: &Questionnaire,
+    responses: &Responses,
+    scored: &Scored,
+    texts: bool,
+) -> Evaluation {
     let mut facts = Facts::new(q, responses, scored);
     let mut eval = Evaluation::default();
     for (item, &shown) in q.items.iter().zip(&scored.visible) {
@@ -70,7 +81,7 @@ pub fn evaluate(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Ev
             continue;
         };
         let (low, high) = facts.with_value(&answer_value(item, answer));
-        if let Ok(Outcome::True) = cond.eval(&low, &high) {
+        if let Ok(Outcome::True) = cond.eval_if(&low, &high, facts.may_depend_on_missing(q, cond)) {
             eval.raise(flag, Cause::Item(item.id.clone()));
         }
     }
@@ -81,7 +92,10 @@ pub fn evaluate(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Ev
             facts.flags = eval.raised.iter().map(|r| r.flag.clone()).collect();
             (low, high) = (facts.low(), facts.high());
         }
-        match rule.when.eval(&low, &high) {
+        match rule
+            .when
+            .eval_if(&low, &high, facts.may_depend_on_missing(q, &rule.when))
+        {
             Ok(Outcome::True) => {}
             Ok(Outcome::False) => continue,
             Ok(Outcome::Unknown) => {
@@ -100,6 +114,9 @@ pub fn evaluate(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Ev
             }
         }
         let render = |text: &crate::expr::Text, eval: &mut Evaluation| {
+            if !texts {
+                return String::new();
+            }
             text.render(&low).unwrap_or_else(|e| {
                 eval.not_checked.push(NotChecked {
                     rule: rule.def.id.clone(),

@@ -86,8 +86,13 @@ fn visibility(q: &Questionnaire, responses: &Responses) -> Vec<bool> {
     for item in &q.items {
         let shown = item.show_if.is_empty() || {
             let view = AnswersView::new(q, values.clone(), Arc::new(visible.clone()));
-            let (low, high) = (context(view.value(false), Value::UNDEFINED, &[], None), context(view.value(true), Value::UNDEFINED, &[], None));
-            item.show_if.iter().all(|c| matches!(c.eval(&low, &high), Ok(Outcome::True)))
+            let (low, high) = (
+                context(view.value(false), Value::UNDEFINED, &[], None),
+                context(view.value(true), Value::UNDEFINED, &[], None),
+            );
+            item.show_if
+                .iter()
+                .all(|c| matches!(c.eval(&low, &high), Ok(Outcome::True)))
         };
         visible.push(shown);
     }
@@ -96,7 +101,10 @@ fn visibility(q: &Questionnaire, responses: &Responses) -> Vec<bool> {
 
 /// Each item's answer as conditions see it, or `None` if unanswered.
 fn answer_values(q: &Questionnaire, responses: &Responses) -> Vec<Option<Value>> {
-    q.items.iter().map(|item| responses.answered(item).map(|a| answer_value(item, a))).collect()
+    q.items
+        .iter()
+        .map(|item| responses.answered(item).map(|a| answer_value(item, a)))
+        .collect()
 }
 
 /// An item's score, reversed if it is reverse keyed; `None` if unanswered or unscorable.
@@ -210,7 +218,13 @@ struct AnswersView {
 
 impl AnswersView {
     fn new(q: &Questionnaire, values: Arc<Vec<Option<Value>>>, visible: Arc<Vec<bool>>) -> Self {
-        AnswersView { values, visible, index: q.index.clone(), numeric: q.numeric.clone(), high: false }
+        AnswersView {
+            values,
+            visible,
+            index: q.index.clone(),
+            numeric: q.numeric.clone(),
+            high: false,
+        }
     }
 
     fn value(&self, high: bool) -> Value {
@@ -243,15 +257,27 @@ impl Object for AnswersView {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let mut keys: Vec<(&String, &usize)> = self.index.iter().filter(|(_, i)| self.answer(**i).is_some()).collect();
+        let mut keys: Vec<(&String, &usize)> = self
+            .index
+            .iter()
+            .filter(|(_, i)| self.answer(**i).is_some())
+            .collect();
         keys.sort_by_key(|(_, i)| **i);
-        Enumerator::Values(keys.into_iter().map(|(k, _)| Value::from(k.as_str())).collect())
+        Enumerator::Values(
+            keys.into_iter()
+                .map(|(k, _)| Value::from(k.as_str()))
+                .collect(),
+        )
     }
 }
 
 /// The whole context of a condition: answers, scales, flags, and an item's own `value`.
 fn context(answers: Value, scales: Value, flags: &[String], value: Option<&Value>) -> Value {
-    let mut ctx: Vec<(&str, Value)> = vec![("answers", answers), ("scales", scales), ("flags", Value::from(flags.to_vec()))];
+    let mut ctx: Vec<(&str, Value)> = vec![
+        ("answers", answers),
+        ("scales", scales),
+        ("flags", Value::from(flags.to_vec())),
+    ];
     if let Some(v) = value {
         ctx.push(("value", v.clone()));
     }
@@ -270,7 +296,11 @@ pub struct Facts {
 impl Facts {
     /// Answers, scales and flags, for rules and item flags.
     pub fn new(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Facts {
-        let answers = AnswersView::new(q, Arc::new(answer_values(q, responses)), Arc::new(scored.visible.clone()));
+        let answers = AnswersView::new(
+            q,
+            Arc::new(answer_values(q, responses)),
+            Arc::new(scored.visible.clone()),
+        );
         let (mut low, mut high) = (Vec::new(), Vec::new());
         for (info, s) in q.scales.iter().zip(&scored.scales) {
             let mut fields: Vec<(&str, Value)> = vec![
@@ -304,30 +334,69 @@ impl Facts {
 
     /// The context with missing values absent: they order below everything.
     pub fn low(&self) -> Value {
-        context(self.answers.value(false), self.scales_low.clone(), &self.flags, None)
+        context(
+            self.answers.value(false),
+            self.scales_low.clone(),
+            &self.flags,
+            None,
+        )
     }
 
     /// The context with missing numbers high: they order above everything.
     pub fn high(&self) -> Value {
-        context(self.answers.value(true), self.scales_high.clone(), &self.flags, None)
+        context(
+            self.answers.value(true),
+            self.scales_high.clone(),
+            &self.flags,
+            None,
+        )
     }
 
     /// Both contexts with `value` bound, for an item's flag.
     pub fn with_value(&self, value: &Value) -> (Value, Value) {
         (
-            context(self.answers.value(false), self.scales_low.clone(), &self.flags, Some(value)),
-            context(self.answers.value(true), self.scales_high.clone(), &self.flags, Some(value)),
+            context(
+                self.answers.value(false),
+                self.scales_low.clone(),
+                &self.flags,
+                Some(value),
+            ),
+            context(
+                self.answers.value(true),
+                self.scales_high.clone(),
+                &self.flags,
+                Some(value),
+            ),
         )
     }
 
     /// Whether an answer is present (to explain why a condition could not be checked).
     pub fn has_answer(&self, id: &str) -> bool {
-        self.answers.index.get(id).is_some_and(|&i| self.answers.answer(i).is_some())
+        self.answers
+            .index
+            .get(id)
+            .is_some_and(|&i| self.answers.answer(i).is_some())
     }
 
-    /// Whether a scale has no score (to explain why a condition could not be checked).
-    pub fn unscored(&self, scale: usize) -> bool {
-        self.unscored.get(scale).copied().unwrap_or(false)
+    /// Whether a condition names something that is missing (a number not answered, or a
+    /// scale without a score), so that its result could depend on it.
+    pub fn may_depend_on_missing(&self, q: &Questionnaire, cond: &crate::expr::Condition) -> bool {
+        cond.names
+            .iter()
+            .any(|(head, name)| match (head.as_str(), name) {
+                ("answers", Some(id)) => {
+                    self.answers.index.get(id).is_some_and(|&i| {
+                        self.answers.numeric[i] && self.answers.answer(i).is_none()
+                    })
+                }
+                ("scales", Some(id)) => q
+                    .scales
+                    .iter()
+                    .position(|s| &s.def.id == id)
+                    .is_some_and(|i| self.unscored[i]),
+                ("answers" | "scales", None) => true,
+                _ => false,
+            })
     }
 }
 

@@ -18,6 +18,7 @@ pub mod library;
 pub mod locate;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod questionnaire;
 pub mod render;
 pub mod report;

@@ -121,6 +121,24 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Follow one person's progress: several dated answer sets to the same questionnaire
+    /// become each scale's score over time, the changes, the bands crossed, and what to
+    /// celebrate.
+    #[command(
+        after_help = "Example: mend progress examples/progress/communication-alex-*.yaml -o progress.html"
+    )]
+    Progress {
+        /// Two or more answers files of one person, each with its date.
+        #[arg(required = true, num_args = 2..)]
+        answers: Vec<PathBuf>,
+        /// The questionnaire, when it is not a built-in one (a path to its .yaml file).
+        #[arg(short, long)]
+        questionnaire: Option<String>,
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Make a homework form: one HTML file a client fills in offline, in any browser, and
     /// saves as an answers file to send back.
     #[command(
@@ -269,6 +287,15 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             emit(&out, &text)
         }
         Command::Check { paths } => check(&paths),
+        Command::Progress {
+            answers,
+            questionnaire,
+            format,
+            out,
+        } => {
+            let format = pick(format, &out)?;
+            emit(&out, &progress(&answers, questionnaire.as_deref(), format)?)
+        }
         Command::Batch {
             questionnaire,
             responses,
@@ -493,6 +520,77 @@ fn batch(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn progress(
+    paths: &[PathBuf],
+    questionnaire: Option<&str>,
+    format: Format,
+) -> Result<String, Error> {
+    let q = match questionnaire {
+        Some(name) => open(name)?,
+        None => open(&mend::answers::questionnaire_of(&paths[0])?)?,
+    };
+    let today = mend::today();
+    let mut reports: Vec<(PathBuf, mend::report::Report)> = Vec::new();
+    for path in paths {
+        let responses = mend::answers::load(path, &q)?;
+        if responses.date.is_none() {
+            return Err(Error::invalid(
+                path,
+                mend::error::Problem::error(
+                    None,
+                    "these answers have no `date:`; progress needs the date of each answer set (YYYY-MM-DD)",
+                ),
+            ));
+        }
+        let report = mend::assess(&q, &responses, &today).map_err(|problems| {
+            Error::Invalid(FileProblems {
+                path: path.clone(),
+                problems,
+            })
+        })?;
+        reports.push((path.clone(), report));
+    }
+    reports.sort_by(|a, b| a.1.respondent.date.cmp(&b.1.respondent.date));
+    for pair in reports.windows(2) {
+        let (a, b) = (&pair[0].1.respondent, &pair[1].1.respondent);
+        if a.date == b.date {
+            return Err(Error::invalid(
+                &pair[1].0,
+                mend::error::Problem::error(
+                    None,
+                    format!(
+                        "two answer sets have the same date ({}); progress needs one answer set per date",
+                        b.date.clone().unwrap_or_default()
+                    ),
+                ),
+            ));
+        }
+        if !a.name.is_empty() && !b.name.is_empty() && a.name != b.name {
+            return Err(Error::invalid(
+                &pair[1].0,
+                mend::error::Problem::error(
+                    None,
+                    format!(
+                        "these answers are from {}, the others from {}; progress follows one person",
+                        b.name, a.name
+                    ),
+                ),
+            ));
+        }
+    }
+    let reports: Vec<mend::report::Report> = reports.into_iter().map(|(_, r)| r).collect();
+    let model = mend::progress::build(&q, &reports, &today);
+    let renderer = Renderer::new(None)?;
+    match format {
+        Format::Json => Ok(mend::to_json(&model)),
+        Format::Markdown => renderer.render("progress.md", &model),
+        Format::Html => renderer.page_html(
+            &model.questionnaire.title,
+            renderer.render("progress.html", &model)?,
+        ),
+    }
 }
 
 /// One person's report on one or more answers files.

@@ -371,6 +371,10 @@ pub struct Scale {
     pub bands: Vec<Band>,
     /// Sentences for the couple report, one per combination of healthy bands.
     pub couple: Option<CoupleSentences>,
+    /// The scale's reliability (e.g. Cronbach's alpha, 0 to 1) and standard deviation in a
+    /// reference sample: with both, progress reports mark changes as reliable or not.
+    pub reliability: Option<f64>,
+    pub sd: Option<f64>,
 }
 
 /// What the couple report says of a scale: both in a healthy band, neither, or one each.

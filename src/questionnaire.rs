@@ -565,6 +565,17 @@ impl<'t> Checker<'t> {
             };
             let (min, max) = scale_range(def.score, &parts, items, &scales);
             self.check_bands(def, min, max, at);
+            match (def.reliability, def.sd) {
+                (Some(r), Some(sd)) if !(r > 0.0 && r < 1.0) || sd <= 0.0 => self.error(
+                    at,
+                    format!("scale `{}`: `reliability` is between 0 and 1 (not including them) and `sd` is above 0", def.id),
+                ),
+                (Some(_), None) | (None, Some(_)) => self.error(
+                    at,
+                    format!("scale `{}`: give both `reliability` and `sd` (a reliable change needs both), or neither", def.id),
+                ),
+                _ => {}
+            }
             if let Some(c) = &def.couple {
                 for (key, text) in [
                     ("both_healthy", &c.both_healthy),

@@ -14,6 +14,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("report.md", include_str!("../templates/report.md")),
     ("compare.md", include_str!("../templates/compare.md")),
     ("combined.md", include_str!("../templates/combined.md")),
+    ("progress.md", include_str!("../templates/progress.md")),
+    ("progress.html", include_str!("../templates/progress.html")),
     (
         "questionnaire.md",
         include_str!("../templates/questionnaire.md"),
@@ -50,6 +52,11 @@ impl Renderer {
         env.add_filter("quote", quote);
         env.add_filter("num", num);
         env.add_filter("bar", bar);
+        env.add_filter("spark", spark);
+        env.add_filter("signed", signed);
+        env.add_filter("markdown", |text: &str| {
+            minijinja::Value::from_safe_string(markdown_to_html(text))
+        });
         let mut origins = Vec::new();
         for (name, builtin) in TEMPLATES {
             let (source, origin) = match overrides.map(|d| d.join(name)).filter(|p| p.is_file()) {
@@ -84,18 +91,17 @@ impl Renderer {
 
     /// One self-contained HTML page (inline CSS, nothing fetched) from Markdown.
     pub fn page(&self, title: &str, markdown: &str) -> Result<String, Error> {
+        self.page_html(title, markdown_to_html(markdown))
+    }
+
+    /// The same page around HTML that a template made (and escaped) itself.
+    pub fn page_html(&self, title: &str, body: String) -> Result<String, Error> {
         #[derive(Serialize)]
         struct Page<'a> {
             title: &'a str,
             body: String,
         }
-        self.render(
-            "page.html",
-            &Page {
-                title,
-                body: markdown_to_html(markdown),
-            },
-        )
+        self.render("page.html", &Page { title, body })
     }
 }
 
@@ -171,6 +177,24 @@ fn quote(text: &str) -> String {
 
 fn num(value: f64) -> String {
     crate::model::format_number((value * 100.0).round() / 100.0)
+}
+
+/// A text sparkline for positions from 0 to 1 (a gap for a missing one).
+fn spark(positions: Vec<Option<f64>>) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    positions
+        .iter()
+        .map(|p| match p {
+            Some(p) => LEVELS[((p.clamp(0.0, 1.0) * 7.0).round()) as usize],
+            None => ' ',
+        })
+        .collect()
+}
+
+/// A change with its sign: +0.5, -1, 0.
+fn signed(value: f64) -> String {
+    let n = num(value);
+    if value > 0.0 { format!("+{n}") } else { n }
 }
 
 /// A text bar of ten cells for a position from 0 to 1.

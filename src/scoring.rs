@@ -173,22 +173,36 @@ fn scale_score(
     if shown == 0 || answered < needed || answered == 0 {
         return result;
     }
-    // The score, and the lowest and highest it could have been with these same parts answered.
-    let combine = |k: usize| -> f64 {
-        let n = answered as f64;
+    // Plain sums (weighted or not) and means over the parts answered: k = 0 the values,
+    // 1 their lowest, 2 their highest possible scores.
+    let total = |k: usize| -> f64 {
         match scale.def.score {
-            Method::Mean => parts.iter().map(|p| p[k]).sum::<f64>() / n,
-            Method::Sum => parts.iter().map(|p| p[k]).sum::<f64>() * all_weights.len() as f64 / n,
-            Method::WeightedSum => {
-                let answered_weight: f64 = parts.iter().map(|p| p[3]).sum();
-                let all_weight: f64 = all_weights.iter().sum();
-                parts.iter().map(|p| p[k] * p[3]).sum::<f64>() * all_weight / answered_weight
-            }
+            Method::WeightedSum => parts.iter().map(|p| p[k] * p[3]).sum(),
+            _ => parts.iter().map(|p| p[k]).sum(),
         }
     };
-    let score = round2(combine(0));
-    result.min = round2(combine(1));
-    result.max = round2(combine(2));
+    let (raw, lo, hi) = (total(0), total(1), total(2));
+    let complete = answered == all_weights.len();
+    let (score, min, max) = match scale.def.score {
+        Method::Mean => {
+            // The mean of what was answered; its range is the one those questions allow.
+            let n = answered as f64;
+            (raw / n, lo / n, hi / n)
+        }
+        _ if complete => (raw, lo, hi),
+        // Prorated: the same place between lowest and highest as the answered questions
+        // reach, on the range of all of them. With equal ranges this is the sum times
+        // all / answered; with mixed ranges it never leaves the scale's range.
+        _ if hi > lo => (
+            scale.min + (raw - lo) / (hi - lo) * (scale.max - scale.min),
+            scale.min,
+            scale.max,
+        ),
+        _ => (scale.min, scale.min, scale.max),
+    };
+    let score = round2(score);
+    result.min = round2(min);
+    result.max = round2(max);
     result.prorated = scale.def.score != Method::Mean && answered < all_weights.len();
     result.band = band_of(scale, score);
     result.score = Some(score);

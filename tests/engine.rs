@@ -71,12 +71,15 @@ fn weighted_sums_multiply_by_weight() {
 
 #[test]
 fn sums_are_prorated_to_all_items() {
-    // a=4, c=2 answered, b blank: (4 + 2) * 3 / 2 = 9
-    let r = run("  role: hurt\n  a: 4\n  c: often\n");
+    // a = 4 and b = 2 (reversed 4) answered, c (0-3) blank. The answered sum 8 is 0.75 of
+    // the way from 2 to 10 (the lowest and highest a and b allow), so the prorated sum is
+    // 0.75 of the way along the whole range 2 to 13: 2 + 0.75 * 11 = 10.25. (With items of
+    // equal range this equals the sum times all / answered.)
+    let r = run("  role: hurt\n  a: 4\n  b: 2\n");
     let s = r.scales.iter().find(|s| s.id == "sum_abc").unwrap();
-    assert_eq!(s.score, Some(9.0));
+    assert_eq!(s.score, Some(10.25));
     assert!(s.prorated);
-    assert_eq!((s.answered, s.needed), (2, 2));
+    assert_eq!((s.answered, s.needed, s.min, s.max), (2, 2, 2.0, 13.0));
 }
 
 #[test]

@@ -164,12 +164,31 @@ pub fn builtin_ids() -> Vec<&'static str> {
     builtin::QUESTIONNAIRES.iter().map(|(id, _)| *id).collect()
 }
 
+/// The largest questionnaire, answers or template file mend reads: far above any real one,
+/// and a bound on memory and time for a hostile one.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Reads a UTF-8 text file, saying clearly when it is not one.
 pub fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let size = std::fs::metadata(path).map_err(read_err)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Error::invalid(
+            path,
+            Problem::error(
+                None,
+                format!(
+                    "the file is {} MB; mend reads files of at most {} MB here (CSV responses for `mend batch` have no limit)",
+                    size / 1_000_000,
+                    MAX_FILE_BYTES / 1_000_000
+                ),
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(read_err)?;
     String::from_utf8(bytes).map_err(|e| {
         Error::invalid(
             path,

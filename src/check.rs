@@ -101,7 +101,11 @@ fn check_text(path: &Path, text: &str, questionnaires: &[Questionnaire]) -> Vec<
             Err(p) => p.problems,
         },
         Kind::Answers => check_answers(text, questionnaires),
-        Kind::Strategies => crate::library::check_library_file(text, false),
+        Kind::Strategies => {
+            let mut problems = crate::library::check_library_file(text, false);
+            problems.extend(unrecommended(text, questionnaires));
+            problems
+        }
         Kind::Support => crate::library::check_library_file(text, true),
     }
 }
@@ -127,4 +131,33 @@ fn check_answers(text: &str, questionnaires: &[Questionnaire]) -> Vec<Problem> {
             ),
         )],
     }
+}
+
+/// Strategies in a library that no rule or flag recommends, in the questionnaires checked
+/// with it (or, when none is given, the built-in ones): no report would ever show them.
+fn unrecommended(text: &str, given: &[Questionnaire]) -> Vec<Problem> {
+    let Ok(file) = crate::yaml::parse::<crate::model::StrategyFile>(text) else {
+        return Vec::new();
+    };
+    let builtins: Vec<Questionnaire>;
+    let questionnaires = if given.is_empty() {
+        builtins = crate::questionnaire::builtin_ids()
+            .iter()
+            .filter_map(|id| Questionnaire::open(id).ok())
+            .collect();
+        &builtins
+    } else {
+        given
+    };
+    let locator = crate::locate::Locator::new(text);
+    file.strategies
+        .iter()
+        .filter(|s| {
+            !questionnaires.iter().any(|q| {
+                q.rules.iter().chain(&q.couple_rules).any(|r| r.def.recommend.contains(&s.id))
+                    || q.library.flags.values().any(|f| f.recommend.contains(&s.id))
+            })
+        })
+        .map(|s| Problem::warning(locator.id(&s.id, None), format!("strategy `{}` is recommended by no rule or flag of the questionnaires checked, so no report will show it", s.id)))
+        .collect()
 }

@@ -17,6 +17,7 @@ pub mod jsexpr;
 pub mod library;
 pub mod locate;
 pub mod model;
+pub mod newfile;
 pub mod output;
 pub mod progress;
 pub mod questionnaire;

@@ -172,9 +172,20 @@ pub fn check_library_file(text: &str, is_support: bool) -> Vec<Problem> {
                         ));
                     }
                 }
-                lib.strategies.clear();
-                lib.sources.clear();
-                lib.add_strategies(file);
+                // The file's strategies replace the built-in ones of the same id, so that the
+                // built-in flags still find theirs; only this file's entries are judged.
+                let ids: Vec<String> = file.strategies.iter().map(|s| s.id.clone()).collect();
+                lib.sources.extend(file.sources);
+                for st in file.strategies {
+                    lib.strategies.insert(st.id.clone(), st);
+                }
+                out.extend(
+                    lib.problems(&locator)
+                        .into_iter()
+                        .filter(|p| ids.iter().any(|id| p.message.contains(&format!("`{id}`")))),
+                );
+                out.sort_by_key(|p| (p.severity != Severity::Error, p.location.map(|l| l.line)));
+                return out;
             }
             Err(p) => return vec![p],
         }

@@ -17,6 +17,10 @@ use mend::{Error, Format, Questionnaire};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A folder of templates that replace the built-in ones by file name (see
+    /// `mend templates export`).
+    #[arg(long, global = true, value_name = "DIR")]
+    templates: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -43,9 +47,12 @@ enum Command {
     /// Check questionnaires, strategy libraries and answers files, reporting every problem.
     #[command(after_help = "Example: mend check questionnaires/ my-questionnaire.yaml")]
     Check {
-        /// Files or folders (every .yaml file inside is checked).
+        /// Files or folders (every .yaml file inside is checked), or built-in ids.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        strict: bool,
     },
     /// Write a blank answers file to fill in with a text editor.
     #[command(after_help = "Example: mend template readiness -o alex.yaml")]
@@ -139,6 +146,37 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Start a new questionnaire: a small, valid, commented file to edit.
+    #[command(after_help = "Example: mend new money_talk && mend check money_talk.yaml")]
+    New {
+        /// The questionnaire's id: lower case letters, digits and _.
+        id: String,
+        /// The file to write (default: <id>.yaml).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy the built-in report templates into a folder, to change them and use them with
+    /// --templates.
+    #[command(
+        after_help = "Example: mend templates export my-templates && mend report readiness alex.yaml --templates my-templates"
+    )]
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Example: mend completions bash > ~/.local/share/bash-completion/completions/mend"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print mend's manual page (roff), for `man`.
+    #[command(after_help = "Example: mend man > mend.1 && man ./mend.1")]
+    Man,
     /// Make a homework form: one HTML file a client fills in offline, in any browser, and
     /// saves as an answers file to send back.
     #[command(
@@ -176,9 +214,6 @@ enum Command {
         /// md, html or json; by default taken from the output file's extension, else md.
         #[arg(long, value_enum)]
         format: Option<OutFormat>,
-        /// A folder of templates that replace the built-in ones by file name.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
         #[command(flatten)]
         out: Output,
     },
@@ -192,6 +227,18 @@ struct Output {
     /// Replace the output file if it exists.
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Subcommand)]
+enum TemplatesAction {
+    /// Write the built-in templates into a folder.
+    Export {
+        /// The folder to write them into (created if needed).
+        dir: PathBuf,
+        /// Replace templates already in the folder.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -252,18 +299,59 @@ fn pick(given: Option<OutFormat>, out: &Output) -> Result<Format, Error> {
     })
 }
 
+/// `--templates DIR`, for every command that renders.
+static TEMPLATES_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+
+/// The renderer, with the user's templates when `--templates` was given.
+fn renderer() -> Result<Renderer, Error> {
+    Renderer::new(TEMPLATES_DIR.get().and_then(|d| d.as_deref()))
+}
+
+/// The command line, with a long version that names the built-in questionnaires' versions.
+fn cli_command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut long = format!("{}\nbuilt-in questionnaires:", env!("CARGO_PKG_VERSION"));
+    for id in mend::questionnaire::builtin_ids() {
+        if let Ok(q) = Questionnaire::open(id) {
+            long.push_str(&format!("\n  {id} {} ({})", q.file.version, q.hash));
+        }
+    }
+    Cli::command().long_version(long)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::FromArgMatches;
+    let matches = cli_command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    TEMPLATES_DIR.get_or_init(|| cli.templates.clone());
     match run(cli.command) {
         Ok(code) => code,
         Err(err) => {
-            match &err {
-                Error::Invalid(problems) => eprintln!("{problems}"),
-                other => eprintln!("error: {other}"),
-            }
+            let text = match &err {
+                Error::Invalid(problems) => problems.to_string(),
+                other => format!("error: {other}"),
+            };
+            eprintln!("{}", paint(&text));
             ExitCode::from(1)
         }
     }
+}
+
+/// Colours "error" and "warning" on a terminal, unless NO_COLOR is set (no-color.org).
+fn paint(text: &str) -> String {
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if !colour {
+        return text.to_string();
+    }
+    text.lines()
+        .map(|line| {
+            line.replacen("error:", "\x1b[1;31merror\x1b[0m:", 1)
+                .replacen("warning:", "\x1b[1;33mwarning\x1b[0m:", 1)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn run(command: Command) -> Result<ExitCode, Error> {
@@ -278,15 +366,64 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             let view = mend::show::view(&q);
             let text = match pick(format, &out)? {
                 Format::Json => mend::to_json(&view),
-                Format::Markdown => Renderer::new(None)?.render("questionnaire.md", &view)?,
+                Format::Markdown => renderer()?.render("questionnaire.md", &view)?,
                 Format::Html => {
-                    let r = Renderer::new(None)?;
+                    let r = renderer()?;
                     r.page(&view.title, &r.render("questionnaire.md", &view)?)?
                 }
             };
             emit(&out, &text)
         }
-        Command::Check { paths } => check(&paths),
+        Command::Check { paths, strict } => check(&paths, strict),
+        Command::New { id, output, force } => {
+            let path = output.unwrap_or_else(|| PathBuf::from(format!("{id}.yaml")));
+            let text = mend::newfile::questionnaire(&id).map_err(|message| {
+                clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{message}\n"))
+                    .exit()
+            })?;
+            mend::output::write_atomic(&path, text.as_bytes(), force)?;
+            eprintln!(
+                "wrote {}; check it with: mend check {}",
+                path.display(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Templates {
+            action: TemplatesAction::Export { dir, force },
+        } => {
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            for (name, text) in mend::render::TEMPLATES {
+                mend::output::write_atomic(&dir.join(name), text.as_bytes(), force)?;
+            }
+            eprintln!(
+                "wrote {} templates to {}; use them with --templates {}",
+                mend::render::TEMPLATES.len(),
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cli_command(), "mend", &mut out);
+            print_out(&String::from_utf8_lossy(&out));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cli_command())
+                .render(&mut out)
+                .map_err(|source| Error::Write {
+                    path: PathBuf::from("<standard output>"),
+                    source,
+                })?;
+            print_out(&String::from_utf8_lossy(&out));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Progress {
             answers,
             questionnaire,
@@ -344,7 +481,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             out,
         } => {
             let q = open(&questionnaire)?;
-            let renderer = Renderer::new(None)?;
+            let renderer = renderer()?;
             let html = if paper {
                 let view = mend::show::view(&q);
                 renderer.page(&view.title, &renderer.render("questionnaire.md", &view)?)?
@@ -363,13 +500,8 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             let q = open(&questionnaire)?;
             emit(&out, &mend::blank::blank_answers(&q, &mend::today()))
         }
-        Command::Report {
-            files,
-            format,
-            templates,
-            out,
-        } => {
-            let renderer = Renderer::new(templates.as_deref())?;
+        Command::Report { files, format, out } => {
+            let renderer = renderer()?;
             let format = pick(format, &out)?;
             emit(&out, &report(&files, format, &renderer)?)
         }
@@ -455,7 +587,7 @@ fn batch(
         BatchFormat::Json => mend::batch::Output::JsonLines,
     };
     let batch = mend::batch::Batch::new(&q, columns, format);
-    let renderer = Renderer::new(None)?;
+    let renderer = renderer()?;
     let today = mend::today();
     let mut on_bad = |bad: mend::batch::BadRow| {
         bar.suspend(|| {
@@ -582,7 +714,7 @@ fn progress(
     }
     let reports: Vec<mend::report::Report> = reports.into_iter().map(|(_, r)| r).collect();
     let model = mend::progress::build(&q, &reports, &today);
-    let renderer = Renderer::new(None)?;
+    let renderer = renderer()?;
     match format {
         Format::Json => Ok(mend::to_json(&model)),
         Format::Markdown => renderer.render("progress.md", &model),
@@ -717,7 +849,7 @@ fn compare(
     if partners.len() == 2 && partners[0].name == partners[1].name {
         partners[1].name.push_str(" (2)");
     }
-    let renderer = Renderer::new(None)?;
+    let renderer = renderer()?;
     let options = match reader {
         "joint" => Options {
             reader: Reader::Joint,
@@ -810,7 +942,7 @@ fn take(
         print_out(&mend::render_report(
             &report,
             Format::Markdown,
-            &Renderer::new(None)?,
+            &renderer()?,
         )?);
     } else {
         prompter.tell(&format!(
@@ -887,7 +1019,7 @@ fn list(what: Listing) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(paths: &[PathBuf]) -> Result<ExitCode, Error> {
+fn check(paths: &[PathBuf], strict: bool) -> Result<ExitCode, Error> {
     let files = mend::check::collect_files(paths)?;
     let (mut errors, mut warnings) = (0, 0);
     for problems in mend::check::check_files(&files) {
@@ -902,7 +1034,7 @@ fn check(paths: &[PathBuf]) -> Result<ExitCode, Error> {
             .filter(|p| p.severity == Severity::Warning)
             .count();
         if !problems.problems.is_empty() {
-            eprintln!("{problems}");
+            eprintln!("{}", paint(&problems.to_string()));
         }
     }
     print_out(&format!(
@@ -912,7 +1044,7 @@ fn check(paths: &[PathBuf]) -> Result<ExitCode, Error> {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     ));
-    Ok(if errors > 0 {
+    Ok(if errors > 0 || (strict && warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

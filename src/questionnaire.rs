@@ -90,6 +90,9 @@ pub struct RuleInfo {
 
 const SCALE_FIELDS: &[&str] = &["score", "band", "label", "answered", "items", "min", "max"];
 const COUPLE_FIELDS: &[&str] = &["gap", "low", "high", "healthy", "bands"];
+/// Longest item text and option label that still read well on a phone.
+const TEXT_MAX: usize = 200;
+const LABEL_MAX: usize = 60;
 
 impl Questionnaire {
     /// Loads a built-in questionnaire by id, or a questionnaire file by path.
@@ -982,6 +985,7 @@ impl<'t> Checker<'t> {
             .collect();
         used.extend(refs);
         used.extend(file.role_item.as_deref());
+        self.check_texts_and_keying(items, scales, file);
         for item in items {
             if item.kind != ItemType::Text
                 && item.flag.is_none()
@@ -989,6 +993,73 @@ impl<'t> Checker<'t> {
             {
                 let at = self.locator.id(&item.id, Some("sections"));
                 self.warn(at, format!("item `{}` is in no scale and no rule, so its answer changes nothing in a report", item.id));
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Lints for authors: reversing an item no scale uses, empty or phone-unfriendly texts,
+    /// and a strategy of the questionnaire's own that nothing recommends.
+    fn check_texts_and_keying(
+        &mut self,
+        items: &[ItemInfo],
+        scales: &[ScaleInfo],
+        file: &QuestionnaireFile,
+    ) {
+        let in_a_scale: HashSet<&str> = scales
+            .iter()
+            .filter_map(|s| match &s.parts {
+                Parts::Items(ix) => Some(ix.iter().map(|&i| items[i].id.as_str())),
+                Parts::Subscales(_) => None,
+            })
+            .flatten()
+            .collect();
+        for item in items {
+            let at = self.locator.id(&item.id, Some("sections"));
+            if item.reverse && !in_a_scale.contains(item.id.as_str()) {
+                self.warn(
+                    at,
+                    format!(
+                        "item `{}` is `reverse` but in no scale, so reversing it changes nothing",
+                        item.id
+                    ),
+                );
+            }
+            let length = item.text.trim().chars().count();
+            if length == 0 {
+                self.warn(at, format!("item `{}` has an empty `text`", item.id));
+            } else if length > TEXT_MAX {
+                self.warn(at, format!("item `{}`: its text has {length} characters, long for a phone screen; aim for under {TEXT_MAX}", item.id));
+            }
+            if let Some(o) = item
+                .options
+                .iter()
+                .find(|o| o.label.trim().chars().count() > LABEL_MAX)
+            {
+                self.warn(at, format!("item `{}`: the option label \"{}\" is long for a phone screen; aim for under {LABEL_MAX} characters", item.id, o.label.trim()));
+            }
+        }
+        for s in &file.strategies {
+            let recommended = file
+                .rules
+                .iter()
+                .chain(&file.couple.rules)
+                .any(|r| r.recommend.contains(&s.id))
+                || self
+                    .library
+                    .flags
+                    .values()
+                    .any(|f| f.recommend.contains(&s.id));
+            if !recommended {
+                let at = self.locator.id(&s.id, Some("strategies"));
+                self.warn(
+                    at,
+                    format!(
+                        "strategy `{}` is recommended by no rule, so no report will show it",
+                        s.id
+                    ),
+                );
             }
         }
     }

@@ -57,6 +57,15 @@ impl Renderer {
         env.add_filter("markdown", |text: &str| {
             minijinja::Value::from_safe_string(markdown_to_html(text))
         });
+        if let Some(dir) = overrides.filter(|d| !d.is_dir()) {
+            return Err(Error::Read {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "--templates needs a folder of templates (see `mend templates export`)",
+                ),
+            });
+        }
         let mut origins = Vec::new();
         for (name, builtin) in TEMPLATES {
             let (source, origin) = match overrides.map(|d| d.join(name)).filter(|p| p.is_file()) {

@@ -14,15 +14,17 @@ use crate::questionnaire::{ItemInfo, Questionnaire, read_text};
 use crate::yaml;
 
 /// An answers file, as written by `mend template` or by hand.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
     pub questionnaire: String,
     #[serde(deserialize_with = "scalar_text")]
+    #[schemars(with = "Scalar")]
     pub version: String,
     #[serde(default)]
     pub respondent: String,
     #[serde(default, deserialize_with = "optional_text")]
+    #[schemars(with = "Option<Scalar>")]
     pub date: Option<String>,
     #[serde(default)]
     pub answers: IndexMap<String, Option<Written>>,
@@ -36,7 +38,7 @@ fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 }
 
 /// A value as written in the file: one value, or a list for checklists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Written {
     One(Scalar),

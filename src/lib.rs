@@ -24,6 +24,7 @@ pub mod questionnaire;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod scoring;
 pub mod show;
 pub mod take;

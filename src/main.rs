@@ -166,6 +166,12 @@ enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// Print the JSON Schema of a file format, for editors that complete and check YAML.
+    #[command(after_help = "Example: mend schema questionnaire > mend-questionnaire.schema.json")]
+    Schema {
+        #[arg(value_enum, default_value = "questionnaire")]
+        format: SchemaKind,
+    },
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example: mend completions bash > ~/.local/share/bash-completion/completions/mend"
@@ -239,6 +245,14 @@ enum TemplatesAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Questionnaire,
+    Answers,
+    Strategies,
+    Support,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -405,6 +419,17 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 dir.display(),
                 dir.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { format } => {
+            use mend::schema::Kind;
+            let kind = match format {
+                SchemaKind::Questionnaire => Kind::Questionnaire,
+                SchemaKind::Answers => Kind::Answers,
+                SchemaKind::Strategies => Kind::Strategies,
+                SchemaKind::Support => Kind::Support,
+            };
+            print_out(&mend::to_json(&mend::schema::schema(kind)));
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A single value written in a file: a number or a short text (`4`, `often`, `yes`).
@@ -96,17 +97,43 @@ impl serde::de::Visitor<'_> for ScalarVisitor {
     }
 }
 
+impl JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "description": "A number or a short text.", "type": ["number", "string"] })
+    }
+}
+
+impl JsonSchema for Needs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Needs".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "How many answers a scale needs: a count (3), a share (0.8 or \"80%\"), or \"all\".",
+            "anyOf": [
+                { "type": "integer", "minimum": 1 },
+                { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+                { "type": "string", "pattern": "^(all|[0-9]+(\\.[0-9]+)?\\s*%)$" }
+            ]
+        })
+    }
+}
+
 /// Accepts `version: 1`, `version: 1.2` or `version: "1.2"` alike.
 pub fn scalar_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Scalar::deserialize(d).map(|s| s.to_string())
 }
 
 /// A questionnaire file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionnaireFile {
     pub id: String,
     #[serde(deserialize_with = "scalar_text")]
+    #[schemars(with = "Scalar")]
     pub version: String,
     pub title: String,
     #[serde(default)]
@@ -136,7 +163,7 @@ pub struct QuestionnaireFile {
 }
 
 /// Settings for comparing two partners.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoupleSettings {
     /// Answers at least this share of an item's range apart are a "different view".
@@ -165,7 +192,7 @@ fn default_different_by() -> f64 {
 }
 
 /// "My partner listens to me" (about the partner) and "I listen to my partner" (about oneself).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pair {
     /// The item a person answers about themself.
@@ -180,7 +207,7 @@ fn default_language() -> String {
 }
 
 /// One option of a choice or checklist item.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: Scalar,
@@ -191,7 +218,7 @@ pub struct Choice {
     pub missing: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
@@ -203,7 +230,7 @@ pub struct Section {
 }
 
 /// The kinds of question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemType {
     #[default]
@@ -214,7 +241,7 @@ pub enum ItemType {
     Text,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
@@ -240,7 +267,7 @@ pub struct Item {
 }
 
 /// A flag raised by one item's answer alone.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemFlag {
     pub name: String,
@@ -248,7 +275,7 @@ pub struct ItemFlag {
 }
 
 /// How a scale combines its items' (or subscales') scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     Sum,
@@ -258,7 +285,7 @@ pub enum Method {
 }
 
 /// Whether a higher score is the healthier or the harder result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Better,
@@ -351,7 +378,7 @@ impl serde::de::Visitor<'_> for NeedsVisitor {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     pub id: String,
@@ -379,7 +406,7 @@ pub struct Scale {
 
 /// What the couple report says of a scale: both in a healthy band, neither, or one each.
 /// `one_each` may use `{{ concerned }}` and `{{ content }}` for the partners' names.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoupleSentences {
     pub both_healthy: String,
@@ -388,7 +415,7 @@ pub struct CoupleSentences {
 }
 
 /// A band starts at `from` (inclusive) and runs to the next band's `from`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub id: String,
@@ -400,7 +427,7 @@ pub struct Band {
     pub healthy: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
@@ -421,7 +448,7 @@ fn default_priority() -> u8 {
 }
 
 /// Who a strategy is written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// The partner whose trust was broken.
@@ -432,7 +459,7 @@ pub enum Audience {
     Couple,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Strategy {
     pub id: String,
@@ -448,7 +475,7 @@ pub struct Strategy {
 }
 
 /// The strategy library file: the source articles and the strategies that cite them.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyFile {
     #[serde(default)]
@@ -457,7 +484,7 @@ pub struct StrategyFile {
 }
 
 /// What a raised flag puts at the top of a report.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlagDef {
     pub title: String,
@@ -473,7 +500,7 @@ pub struct FlagDef {
 }
 
 /// A place to get help, kept as data so it can be localised.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     pub category: String,
@@ -485,7 +512,7 @@ pub struct Resource {
 }
 
 /// The support file: flags and help resources.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupportFile {
     pub flags: IndexMap<String, FlagDef>,

@@ -12,6 +12,7 @@ pub mod combined;
 pub mod compare;
 pub mod error;
 pub mod expr;
+pub mod golden;
 pub mod homework;
 pub mod jsexpr;
 pub mod library;

@@ -166,6 +166,18 @@ enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// Run golden tests: each `<dir>/tests/*.yaml` holds answers and the scores, bands,
+    /// flags and strategies they must give.
+    #[command(
+        after_help = "Example: mend test questionnaires\n         mend test my-questionnaire-folder --update   (write the current results as expected)"
+    )]
+    Test {
+        /// A folder with questionnaires (`<id>.yaml`) and a `tests/` folder beside them.
+        dir: PathBuf,
+        /// Write the current results into the test files instead of comparing.
+        #[arg(long)]
+        update: bool,
+    },
     /// Print the JSON Schema of a file format, for editors that complete and check YAML.
     #[command(after_help = "Example: mend schema questionnaire > mend-questionnaire.schema.json")]
     Schema {
@@ -421,6 +433,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Test { dir, update } => golden(&dir, update),
         Command::Schema { format } => {
             use mend::schema::Kind;
             let kind = match format {
@@ -748,6 +761,44 @@ fn progress(
             renderer.render("progress.html", &model)?,
         ),
     }
+}
+
+fn golden(dir: &Path, update: bool) -> Result<ExitCode, Error> {
+    // A questionnaire is looked for in the folder first (`<id>.yaml`), then among the built-ins.
+    let find = |id: &str| -> Result<Questionnaire, Error> {
+        let local = dir.join(format!("{id}.yaml"));
+        if local.is_file() {
+            open(&local.to_string_lossy())
+        } else {
+            open(id)
+        }
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for path in mend::golden::files(dir)? {
+        let outcome = mend::golden::run(&path, &find, update)?;
+        if outcome.differences.is_empty() {
+            passed += 1;
+        } else {
+            failed += 1;
+            eprintln!(
+                "{}",
+                paint(
+                    &FileProblems {
+                        path: path.clone(),
+                        problems: vec![mend::golden::failure(&outcome)]
+                    }
+                    .to_string()
+                )
+            );
+        }
+    }
+    let verb = if update { "updated" } else { "passed" };
+    print_out(&format!("{passed} {verb}, {failed} failed\n"));
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// One person's report on one or more answers files.

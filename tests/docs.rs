@@ -107,3 +107,69 @@ fn the_report_model_page_documents_every_key_of_the_json() {
         );
     }
 }
+
+#[test]
+fn the_templates_page_lists_every_template() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+            .unwrap();
+    for (name, _) in mend::render::TEMPLATES {
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "docs/templates.md does not list {name}"
+        );
+    }
+}
+
+fn keys_of(json: &serde_json::Value) -> Vec<String> {
+    let mut keys = Vec::new();
+    for (k, v) in json.as_object().unwrap() {
+        keys.push(k.clone());
+        let first = v.as_array().and_then(|a| a.first()).or(Some(v));
+        if let Some(obj) = first.and_then(|x| x.as_object()) {
+            keys.extend(obj.keys().cloned());
+        }
+    }
+    keys
+}
+
+#[test]
+fn the_comparison_and_progress_models_are_documented_too() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reports.md"))
+            .unwrap();
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = assert_cmd::Command::cargo_bin("mend")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let compare = run(&[
+        "compare",
+        "examples/readiness-alex.yaml",
+        "examples/readiness-sam.yaml",
+        "--for",
+        "therapist",
+        "--format",
+        "json",
+    ]);
+    let progress = run(&[
+        "progress",
+        "examples/progress/communication-alex-2026-10-01.yaml",
+        "examples/progress/communication-alex-2026-11-01.yaml",
+        "--format",
+        "json",
+    ]);
+    for key in keys_of(&compare).into_iter().chain(keys_of(&progress)) {
+        assert!(
+            doc.contains(&format!("`{key}`")),
+            "docs/reports.md does not mention `{key}`"
+        );
+    }
+}

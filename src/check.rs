@@ -73,6 +73,8 @@ pub fn check_files(paths: &[PathBuf]) -> Vec<FileProblems> {
 
 #[derive(PartialEq)]
 enum Kind {
+    /// A translation (`readiness.es.yaml`): checked with its original, beside it.
+    Translation,
     Questionnaire,
     Answers,
     Strategies,
@@ -83,7 +85,9 @@ enum Kind {
 fn kind(text: &str) -> Kind {
     let keys = crate::yaml::top_keys(text);
     let has = |k: &str| keys.iter().any(|x| x == k);
-    if has("sections") || !(has("strategies") || has("flags") || has("answers")) {
+    if has("language") && !has("sections") && !has("id") {
+        Kind::Translation
+    } else if has("sections") || !(has("strategies") || has("flags") || has("answers")) {
         Kind::Questionnaire
     } else if has("answers") {
         Kind::Answers
@@ -101,6 +105,7 @@ fn check_text(path: &Path, text: &str, questionnaires: &[Questionnaire]) -> Vec<
             Err(p) => p.problems,
         },
         Kind::Answers => check_answers(text, questionnaires),
+        Kind::Translation => check_translation(path, text),
         Kind::Strategies => {
             let mut problems = crate::library::check_library_file(text, false);
             problems.extend(unrecommended(text, questionnaires));
@@ -160,4 +165,54 @@ fn unrecommended(text: &str, given: &[Questionnaire]) -> Vec<Problem> {
         })
         .map(|s| Problem::warning(locator.id(&s.id, None), format!("strategy `{}` is recommended by no rule or flag of the questionnaires checked, so no report will show it", s.id)))
         .collect()
+}
+
+/// A translation is checked against its original: `readiness.es.yaml` beside `readiness.yaml`
+/// (or the built-in library for `strategies.es.yaml` and `support.es.yaml`). What is not
+/// translated, and ids the original does not have, are warnings.
+fn check_translation(path: &Path, text: &str) -> Vec<Problem> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut parts = name.splitn(3, '.');
+    let (Some(stem), Some(lang)) = (parts.next(), parts.next()) else {
+        return vec![Problem::error(
+            None,
+            "a translation file is named <original>.<language>.yaml, e.g. readiness.es.yaml",
+        )];
+    };
+    if stem == "strategies" || stem == "support" {
+        return match crate::yaml::parse::<crate::translate::LibraryTranslation>(text) {
+            Err(p) => vec![p],
+            Ok(t) => {
+                let mut lib = crate::library::Library::builtin();
+                let mut missing = crate::translate::Missing::default();
+                crate::translate::apply_library(&mut lib, &t, &mut missing, stem == "strategies");
+                missing
+                    .0
+                    .iter()
+                    .map(|m| Problem::warning(None, format!("not translated to `{lang}`: {m}")))
+                    .collect()
+            }
+        };
+    }
+    let original = path.with_file_name(format!("{stem}.yaml"));
+    let source = match read_text(&original) {
+        Ok(t) => t,
+        Err(_) => {
+            return vec![Problem::error(
+                None,
+                format!("no original beside it: expected {}", original.display()),
+            )];
+        }
+    };
+    match Questionnaire::parse_in(&original, &source, Some(Ok(text.to_string())), Some(lang)) {
+        Ok(q) => q
+            .warnings
+            .into_iter()
+            .filter(|p| p.message.contains("translat"))
+            .collect(),
+        Err(p) => p.problems,
+    }
 }

@@ -30,6 +30,7 @@ pub mod scoring;
 pub mod show;
 pub mod take;
 pub mod terminal;
+pub mod translate;
 pub mod yaml;
 
 pub use error::{Error, Result};

@@ -13,6 +13,43 @@ pub mod builtin {
     pub const STRATEGIES: &str = include_str!("../questionnaires/strategies.yaml");
     pub const SUPPORT: &str = include_str!("../questionnaires/support.yaml");
     /// The built-in questionnaires: (id, YAML text).
+    /// Built-in translations: (file stem, language, YAML text).
+    pub const TRANSLATIONS: &[(&str, &str, &str)] = &[
+        (
+            "readiness",
+            "es",
+            include_str!("../questionnaires/readiness.es.yaml"),
+        ),
+        (
+            "communication",
+            "es",
+            include_str!("../questionnaires/communication.es.yaml"),
+        ),
+        (
+            "causes",
+            "es",
+            include_str!("../questionnaires/causes.es.yaml"),
+        ),
+        (
+            "strategies",
+            "es",
+            include_str!("../questionnaires/strategies.es.yaml"),
+        ),
+        (
+            "support",
+            "es",
+            include_str!("../questionnaires/support.es.yaml"),
+        ),
+    ];
+
+    /// The built-in translation of `stem` into `lang`, if there is one.
+    pub fn translation(stem: &str, lang: &str) -> Option<&'static str> {
+        TRANSLATIONS
+            .iter()
+            .find(|(s, l, _)| *s == stem && *l == lang)
+            .map(|(_, _, t)| *t)
+    }
+
     pub const QUESTIONNAIRES: &[(&str, &str)] = &[
         (
             "readiness",
@@ -46,6 +83,22 @@ impl Library {
         let mut lib = Library::default();
         lib.add_strategies(strategies);
         lib.add_support(support);
+        lib
+    }
+
+    /// The built-in library in `lang`, noting in `missing` what has no translation.
+    pub fn builtin_in(lang: &str, missing: &mut crate::translate::Missing) -> Library {
+        let mut lib = Library::builtin();
+        for (stem, is_strategies) in [("strategies", true), ("support", false)] {
+            match builtin::translation(stem, lang)
+                .map(yaml::parse::<crate::translate::LibraryTranslation>)
+            {
+                Some(Ok(t)) => {
+                    crate::translate::apply_library(&mut lib, &t, missing, is_strategies)
+                }
+                _ => missing.0.push(format!("{stem}.yaml")),
+            }
+        }
         lib
     }
 

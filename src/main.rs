@@ -21,6 +21,10 @@ struct Cli {
     /// `mend templates export`).
     #[arg(long, global = true, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// The language of the questions and reports (e.g. `es`), where a translation exists;
+    /// anything untranslated stays in the original language.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -325,6 +329,9 @@ fn pick(given: Option<OutFormat>, out: &Output) -> Result<Format, Error> {
     })
 }
 
+/// `--lang`, for every command that opens a questionnaire.
+static LANG: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
 /// `--templates DIR`, for every command that renders.
 static TEMPLATES_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
 
@@ -350,6 +357,7 @@ fn main() -> ExitCode {
     let matches = cli_command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     TEMPLATES_DIR.get_or_init(|| cli.templates.clone());
+    LANG.get_or_init(|| cli.lang.clone());
     match run(cli.command) {
         Ok(code) => code,
         Err(err) => {
@@ -873,7 +881,7 @@ fn is_questionnaire(name: &str) -> bool {
 
 /// Opens a questionnaire and prints its warnings, which do not stop the work.
 fn open(name: &str) -> Result<Questionnaire, Error> {
-    let q = Questionnaire::open(name)?;
+    let q = Questionnaire::open_in(name, LANG.get().and_then(|l| l.as_deref()))?;
     if !q.warnings.is_empty() {
         eprintln!(
             "{}",

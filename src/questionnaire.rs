@@ -97,9 +97,22 @@ const LABEL_MAX: usize = 60;
 impl Questionnaire {
     /// Loads a built-in questionnaire by id, or a questionnaire file by path.
     pub fn open(name: &str) -> Result<Questionnaire, Error> {
+        Questionnaire::open_in(name, None)
+    }
+
+    /// Loads a questionnaire in a language (`es`), from its translation beside it (built in,
+    /// or `<name>.<lang>.yaml` beside a file); untranslated texts keep the original language,
+    /// and a warning lists them.
+    pub fn open_in(name: &str, lang: Option<&str>) -> Result<Questionnaire, Error> {
         if let Some((id, text)) = builtin::QUESTIONNAIRES.iter().find(|(id, _)| *id == name) {
             let origin = PathBuf::from(format!("built-in:{id}"));
-            return Questionnaire::parse(&origin, text).map_err(Error::Invalid);
+            let translation = lang.map(|l| {
+                builtin::translation(id, l)
+                    .map(str::to_string)
+                    .ok_or_else(|| no_translation(id, l))
+            });
+            return Questionnaire::parse_in(&origin, text, translation, lang)
+                .map_err(Error::Invalid);
         }
         let path = Path::new(name);
         if !path.exists() && !name.contains(['/', '\\', '.']) {
@@ -109,16 +122,75 @@ impl Questionnaire {
             });
         }
         let text = read_text(path)?;
-        Questionnaire::parse(path, &text).map_err(Error::Invalid)
+        let translation = lang.map(|l| {
+            let beside = path.with_extension(format!("{l}.yaml"));
+            if beside.is_file() {
+                read_text(&beside).map_err(|e| e.to_string())
+            } else {
+                Err(no_translation(&beside.display().to_string(), l))
+            }
+        });
+        Questionnaire::parse_in(path, &text, translation, lang).map_err(Error::Invalid)
     }
 
     /// Parses and checks a questionnaire's text; errors come back all together.
     pub fn parse(origin: &Path, text: &str) -> Result<Questionnaire, FileProblems> {
-        let file: QuestionnaireFile = yaml::parse(text).map_err(|p| FileProblems {
+        Questionnaire::parse_in(origin, text, None, None)
+    }
+
+    /// Like [`Questionnaire::parse`], applying a translation's text (or the reason there is
+    /// none, which becomes a warning) and the library's translation into `lang`.
+    pub fn parse_in(
+        origin: &Path,
+        text: &str,
+        translation: Option<Result<String, String>>,
+        lang: Option<&str>,
+    ) -> Result<Questionnaire, FileProblems> {
+        let mut file: QuestionnaireFile = yaml::parse(text).map_err(|p| FileProblems {
             path: origin.to_path_buf(),
             problems: vec![p],
         })?;
-        let mut checker = Checker::new(text, Library::builtin());
+        let mut missing = crate::translate::Missing::default();
+        let mut notes = Vec::new();
+        match translation {
+            Some(Ok(t)) => {
+                match yaml::parse::<crate::translate::QuestionnaireTranslation>(&t) {
+                    Ok(t) => {
+                        for id in crate::translate::unknown_ids(&file, &t) {
+                            notes.push(Problem::warning(None, format!("the translation has `{id}`, which the questionnaire does not have")));
+                        }
+                        crate::translate::apply(&mut file, &t, &mut missing);
+                    }
+                    Err(p) => notes.push(Problem::warning(
+                        None,
+                        format!(
+                            "its translation cannot be read ({}); showing it in its own language",
+                            p.message
+                        ),
+                    )),
+                }
+            }
+            Some(Err(why)) => notes.push(Problem::warning(None, why)),
+            None => {}
+        }
+        let library = match lang {
+            Some(l) => Library::builtin_in(l, &mut missing),
+            None => Library::builtin(),
+        };
+        if !missing.0.is_empty() {
+            let shown: Vec<&str> = missing.0.iter().take(8).map(String::as_str).collect();
+            let more = if missing.0.len() > shown.len() {
+                format!(", and {} more", missing.0.len() - shown.len())
+            } else {
+                String::new()
+            };
+            notes.push(Problem::warning(
+                None,
+                format!("{} texts are not translated to `{}` and stay in the original language: {}{more}", missing.0.len(), lang.unwrap_or_default(), shown.join(", ")),
+            ));
+        }
+        let mut checker = Checker::new(text, library);
+        checker.problems.extend(notes);
         let q = checker.resolve(file, origin, text);
         let mut problems = checker.problems;
         problems.sort_by_key(|p| {
@@ -160,6 +232,10 @@ impl Questionnaire {
     pub fn role_item(&self) -> Option<&ItemInfo> {
         self.file.role_item.as_deref().and_then(|id| self.item(id))
     }
+}
+
+fn no_translation(what: &str, lang: &str) -> String {
+    format!("there is no `{lang}` translation of {what}; showing it in its own language")
 }
 
 /// The ids of the built-in questionnaires.

@@ -197,6 +197,9 @@ fn check_translation(path: &Path, text: &str) -> Vec<Problem> {
             }
         };
     }
+    if let Err(p) = crate::yaml::parse::<crate::translate::QuestionnaireTranslation>(text) {
+        return vec![p];
+    }
     let original = path.with_file_name(format!("{stem}.yaml"));
     let source = match read_text(&original) {
         Ok(t) => t,

@@ -337,7 +337,10 @@ static TEMPLATES_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock
 
 /// The renderer, with the user's templates when `--templates` was given.
 fn renderer() -> Result<Renderer, Error> {
-    Renderer::new(TEMPLATES_DIR.get().and_then(|d| d.as_deref()))
+    Renderer::new_in(
+        TEMPLATES_DIR.get().and_then(|d| d.as_deref()),
+        LANG.get().and_then(|l| l.as_deref()),
+    )
 }
 
 /// The command line, with a long version that names the built-in questionnaires' versions.

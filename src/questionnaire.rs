@@ -34,6 +34,8 @@ pub struct Questionnaire {
     /// Item ids to their place, and which items take numbers: for fast lookups per answer set.
     pub index: std::sync::Arc<std::collections::HashMap<String, usize>>,
     pub numeric: std::sync::Arc<Vec<bool>>,
+    /// Texts with no translation into the language asked for (they stay in the original).
+    pub untranslated: Vec<String>,
     /// Problems that do not stop mend from using it.
     pub warnings: Vec<Problem>,
 }
@@ -191,7 +193,8 @@ impl Questionnaire {
         }
         let mut checker = Checker::new(text, library);
         checker.problems.extend(notes);
-        let q = checker.resolve(file, origin, text);
+        let mut q = checker.resolve(file, origin, text);
+        q.untranslated = missing.0;
         let mut problems = checker.problems;
         problems.sort_by_key(|p| {
             (
@@ -353,6 +356,7 @@ impl<'t> Checker<'t> {
                     .any(|f| p.message.contains(&format!("`{f}`")))
         }));
         Questionnaire {
+            untranslated: Vec::new(),
             index: std::sync::Arc::new(
                 items
                     .iter()

@@ -36,6 +36,12 @@ pub struct Renderer {
 impl Renderer {
     /// The built-in templates, each replaced by a file of the same name in `overrides`.
     pub fn new(overrides: Option<&Path>) -> Result<Renderer, Error> {
+        Renderer::new_in(overrides, None)
+    }
+
+    /// Like [`Renderer::new`], with the templates' own words in `lang` where a translation
+    /// of them exists (`messages.<lang>.yaml`, built in or in the templates folder).
+    pub fn new_in(overrides: Option<&Path>, lang: Option<&str>) -> Result<Renderer, Error> {
         let mut env = Environment::new();
         env.set_fuel(Some(FUEL));
         env.set_recursion_limit(100);
@@ -51,6 +57,7 @@ impl Renderer {
         env.add_filter("nohtml", no_html);
         env.add_filter("quote", quote);
         env.add_filter("num", num);
+        env.add_function("t", translator(messages(overrides, lang)?));
         env.add_filter("bar", bar);
         env.add_filter("spark", spark);
         env.add_filter("signed", signed);
@@ -111,6 +118,55 @@ impl Renderer {
             body: String,
         }
         self.render("page.html", &Page { title, body })
+    }
+}
+
+/// Built-in translations of the templates' own words: (language, YAML text).
+const MESSAGES: &[(&str, &str)] = &[("es", include_str!("../templates/messages.es.yaml"))];
+
+/// The templates' words in `lang`: English text -> translation.
+fn messages(
+    overrides: Option<&Path>,
+    lang: Option<&str>,
+) -> Result<std::collections::HashMap<String, String>, Error> {
+    let Some(lang) = lang else {
+        return Ok(Default::default());
+    };
+    let user = overrides
+        .map(|d| d.join(format!("messages.{lang}.yaml")))
+        .filter(|p| p.is_file());
+    let text = match &user {
+        Some(path) => crate::questionnaire::read_text(path)?,
+        None => MESSAGES
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_default(),
+    };
+    if text.trim().is_empty() {
+        return Ok(Default::default());
+    }
+    crate::yaml::parse(&text).map_err(|p| {
+        let origin = user
+            .unwrap_or_else(|| PathBuf::from(format!("built-in:templates/messages.{lang}.yaml")));
+        Error::invalid(origin, p)
+    })
+}
+
+/// `t("Text with {name}", name=...)`: the text in the report's language (or as written),
+/// with each `{name}` replaced by its value.
+fn translator(
+    messages: std::collections::HashMap<String, String>,
+) -> impl Fn(String, minijinja::value::Kwargs) -> Result<String, minijinja::Error> + Send + Sync + 'static
+{
+    move |text: String, kwargs: minijinja::value::Kwargs| {
+        let mut out = messages.get(&text).cloned().unwrap_or(text);
+        for key in kwargs.args() {
+            let value: Value = kwargs.get(key)?;
+            out = out.replace(&format!("{{{key}}}"), &value.to_string());
+        }
+        kwargs.assert_all_used()?;
+        Ok(out)
     }
 }
 

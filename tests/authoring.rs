@@ -185,7 +185,7 @@ fn exported_templates_override_the_built_in_ones_by_name() {
         &report,
         fs::read_to_string(&report)
             .unwrap()
-            .replace("## Your scores", "## Where you stand"),
+            .replace(r#"## {{ t("Your scores") }}"#, "## Where you stand"),
     )
     .unwrap();
     mend()

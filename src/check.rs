@@ -85,7 +85,7 @@ enum Kind {
 fn kind(text: &str) -> Kind {
     let keys = crate::yaml::top_keys(text);
     let has = |k: &str| keys.iter().any(|x| x == k);
-    if has("language") && !has("sections") && !has("id") {
+    if has("language") && !has("id") {
         Kind::Translation
     } else if has("sections") || !(has("strategies") || has("flags") || has("answers")) {
         Kind::Questionnaire

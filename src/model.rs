@@ -160,6 +160,27 @@ pub struct QuestionnaireFile {
     /// How two partners' answers are compared (`mend compare`).
     #[serde(default)]
     pub couple: CoupleSettings,
+    /// The labels of yes/no questions (default: Yes and No), for questionnaires in other
+    /// languages.
+    #[serde(default)]
+    pub yes_no: YesNo,
+}
+
+/// The labels of the built-in options of `yesno` items.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YesNo {
+    pub yes: String,
+    pub no: String,
+}
+
+impl Default for YesNo {
+    fn default() -> Self {
+        YesNo {
+            yes: "Yes".into(),
+            no: "No".into(),
+        }
+    }
 }
 
 /// Settings for comparing two partners.

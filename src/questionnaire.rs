@@ -548,13 +548,13 @@ impl<'t> Checker<'t> {
             (ItemType::Yesno, None, None) => vec![
                 Choice {
                     value: Scalar::Text("yes".into()),
-                    label: "Yes".into(),
+                    label: file.yes_no.yes.clone(),
                     score: Some(1.0),
                     missing: false,
                 },
                 Choice {
                     value: Scalar::Text("no".into()),
-                    label: "No".into(),
+                    label: file.yes_no.no.clone(),
                     score: Some(0.0),
                     missing: false,
                 },

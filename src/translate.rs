@@ -31,6 +31,8 @@ pub struct QuestionnaireTranslation {
     pub rules: IndexMap<String, RuleText>,
     #[serde(default)]
     pub couple_rules: IndexMap<String, RuleText>,
+    /// The labels of yes/no questions.
+    pub yes_no: Option<crate::model::YesNo>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +139,16 @@ pub fn apply(file: &mut QuestionnaireFile, t: &QuestionnaireTranslation, missing
     missing.set(&mut file.instructions, t.instructions.as_ref(), || {
         "instructions".into()
     });
+    let uses_yes_no = file
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .any(|i| i.kind == crate::model::ItemType::Yesno);
+    match &t.yes_no {
+        Some(labels) => file.yes_no = labels.clone(),
+        None if uses_yes_no => missing.0.push("yes_no".into()),
+        None => {}
+    }
     for (name, options) in file.response_scales.iter_mut() {
         let labels = t.response_scales.get(name);
         for o in options.iter_mut() {

@@ -240,3 +240,21 @@ fn a_safety_answer_in_one_questionnaire_holds_back_unsafe_strategies_from_all_of
         );
     }
 }
+
+#[test]
+fn the_spanish_translation_is_complete() {
+    for id in IDS {
+        let q = Questionnaire::open_in(id, Some("es")).unwrap();
+        assert!(
+            q.untranslated.is_empty(),
+            "{id}: untranslated {:?}",
+            q.untranslated
+        );
+        assert!(
+            !q.warnings.iter().any(|w| w.message.contains("translation")),
+            "{id}: {:?}",
+            q.warnings
+        );
+        assert_eq!(q.file.language, "es");
+    }
+}

@@ -26,7 +26,7 @@ pub struct AnswersFile {
     #[serde(default, deserialize_with = "optional_text")]
     #[schemars(with = "Option<Scalar>")]
     pub date: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::unique_map")]
     pub answers: IndexMap<String, Option<Written>>,
     /// Items whose answers this person keeps out of joint reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -154,6 +154,9 @@ pub fn questionnaire_of(path: &Path) -> Result<String, Error> {
         .map_err(|p| Error::invalid(path, p))
 }
 
+/// More problems than this in one answers file are not listed one by one.
+const MAX_PROBLEMS: usize = 200;
+
 /// Reads an answers file and checks it against `q`, reporting every problem at once.
 pub fn load(path: &Path, q: &Questionnaire) -> Result<Responses, Error> {
     let text = read_text(path)?;
@@ -217,6 +220,15 @@ fn check(file: &AnswersFile, text: &str, q: &Questionnaire) -> Result<Responses,
     }
     let mut answers = HashMap::new();
     for (id, written) in &file.answers {
+        if problems.len() >= MAX_PROBLEMS {
+            problems.push(Problem::error(
+                None,
+                format!(
+                    "… and more: mend stops listing after {MAX_PROBLEMS} problems; fix these first"
+                ),
+            ));
+            break;
+        }
         let at = locator.key_in("answers", id);
         let Some(item) = q.item(id) else {
             let hint = nearest(id, q.items.iter().map(|i| &i.id));

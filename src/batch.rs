@@ -30,6 +30,8 @@ pub enum Column {
 pub struct HeaderReport {
     pub unmatched_columns: Vec<String>,
     pub unanswered_items: Vec<String>,
+    /// Questions that two or more columns answer: ambiguous, so the file is refused.
+    pub duplicated: Vec<String>,
 }
 
 /// Counts for the closing summary; `bad` rows make the exit code 1.
@@ -108,6 +110,13 @@ pub fn match_columns(
             }
         })
         .collect();
+    for (n, column) in columns.iter().enumerate() {
+        if let Column::Item(i) = column
+            && columns[..n].contains(column)
+        {
+            report.duplicated.push(q.items[*i].id.clone());
+        }
+    }
     report.unanswered_items = q
         .items
         .iter()

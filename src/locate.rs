@@ -5,34 +5,53 @@ use crate::error::Location;
 
 pub struct Locator<'a> {
     lines: Vec<&'a str>,
+    /// Every `id: <id>` by id: (line index, column), in file order. Built once, so finding
+    /// thousands of ids stays linear.
+    ids: std::collections::HashMap<String, Vec<(usize, usize)>>,
+    /// Every `key:` by key: (line index, column), in file order.
+    keys: std::collections::HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
-        Locator {
-            lines: text.lines().collect(),
+        let lines: Vec<&str> = text.lines().collect();
+        let mut ids: std::collections::HashMap<String, Vec<(usize, usize)>> = Default::default();
+        let mut keys: std::collections::HashMap<String, Vec<(usize, usize)>> = Default::default();
+        for (n, line) in lines.iter().enumerate() {
+            for (col, id) in ids_in(line) {
+                ids.entry(id).or_default().push((n, col));
+            }
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            if let Some((key, _)) = trimmed.split_once(':') {
+                keys.entry(key.trim_matches(['"', '\'']).to_string())
+                    .or_default()
+                    .push((n, line.len() - trimmed.len()));
+            }
         }
+        Locator { lines, ids, keys }
+    }
+
+    /// The line of a top-level key (written at the start of a line), or the file's start.
+    fn section_start(&self, section: Option<&str>) -> usize {
+        section
+            .and_then(|s| {
+                self.keys
+                    .get(s)?
+                    .iter()
+                    .find(|(_, col)| *col == 0)
+                    .map(|(n, _)| *n)
+            })
+            .unwrap_or(0)
     }
 
     /// The line that says `id: <id>`, searching after the top-level `section:` key if given.
     pub fn id(&self, id: &str, section: Option<&str>) -> Option<Location> {
-        let start = section
-            .and_then(|s| {
-                let key = format!("{s}:");
-                self.lines.iter().position(|l| l.starts_with(&key))
-            })
-            .unwrap_or(0);
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(start)
-            .find_map(|(n, line)| {
-                let col = find_id(line, id)?;
-                Some(Location {
-                    line: n + 1,
-                    column: col + 1,
-                })
-            })
+        let start = self.section_start(section);
+        let &(line, col) = self.ids.get(id)?.iter().find(|(n, _)| *n >= start)?;
+        Some(Location {
+            line: line + 1,
+            column: col + 1,
+        })
     }
 
     /// The first line whose key is `key` (`key:` at any indentation).
@@ -53,44 +72,38 @@ impl<'a> Locator<'a> {
 
     /// The first line with key `key` after the top-level key `section:`.
     pub fn key_in(&self, section: &str, key: &str) -> Option<Location> {
-        let head = format!("{section}:");
-        let start = self.lines.iter().position(|l| l.starts_with(&head))?;
+        let start = self.keys.get(section)?.iter().find(|(_, col)| *col == 0)?.0;
         self.key_from(start + 1, key)
     }
 
     fn key_from(&self, start: usize, key: &str) -> Option<Location> {
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(start)
-            .find_map(|(n, line)| {
-                let trimmed = line.trim_start().trim_start_matches("- ");
-                let rest = trimmed.strip_prefix(key)?;
-                rest.starts_with(':').then(|| Location {
-                    line: n + 1,
-                    column: line.len() - trimmed.len() + 1,
-                })
-            })
+        let &(line, col) = self.keys.get(key)?.iter().find(|(n, _)| *n >= start)?;
+        Some(Location {
+            line: line + 1,
+            column: col + 1,
+        })
     }
 }
 
-/// The column of `id: <id>` in `line`, with the id plain or quoted, as a block or flow key.
-fn find_id(line: &str, id: &str) -> Option<usize> {
+/// Each `id: <value>` in a line (block or flow style, plain or quoted), with its column.
+fn ids_in(line: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
     let mut search = 0;
     while let Some(pos) = line[search..].find("id:") {
         let at = search + pos;
         let before_ok = at == 0 || matches!(line.as_bytes()[at - 1], b' ' | b'{' | b'-' | b',');
-        let value = line[at + 3..].trim_start();
-        let value = value.trim_start_matches(['"', '\'']);
-        if before_ok
-            && let Some(rest) = value.strip_prefix(id)
-            && (rest.is_empty() || rest.starts_with([' ', ',', '}', '"', '\'', '#']))
-        {
-            return Some(at);
+        if before_ok {
+            let value = line[at + 3..].trim_start().trim_start_matches(['"', '\'']);
+            let end = value
+                .find([' ', ',', '}', '"', '\'', '#'])
+                .unwrap_or(value.len());
+            if end > 0 {
+                out.push((at, value[..end].to_string()));
+            }
         }
         search = at + 3;
     }
-    None
+    out
 }
 
 /// " (did you mean `x`?)" for the nearest of `known`, or nothing when none is close.

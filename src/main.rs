@@ -557,6 +557,12 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
+/// A `--map` file: column header -> question id; a header written twice is refused.
+#[derive(serde::Deserialize)]
+struct MapFile(
+    #[serde(deserialize_with = "mend::model::unique_map")] indexmap::IndexMap<String, String>,
+);
+
 fn batch(
     questionnaire: &str,
     path: &Path,
@@ -568,8 +574,11 @@ fn batch(
     use std::io::IsTerminal;
     let q = open(questionnaire)?;
     let map = match map {
-        Some(m) => mend::yaml::parse(&mend::questionnaire::read_text(m)?)
-            .map_err(|p| Error::invalid(m, p))?,
+        Some(m) => {
+            mend::yaml::parse::<MapFile>(&mend::questionnaire::read_text(m)?)
+                .map_err(|p| Error::invalid(m, p))?
+                .0
+        }
         None => indexmap::IndexMap::new(),
     };
     let read_err = |source| Error::Read {
@@ -609,6 +618,17 @@ fn batch(
             path.display(),
             header.unanswered_items.join(", ")
         );
+    }
+    if !header.duplicated.is_empty() {
+        let message = format!(
+            "more than one column answers the same question ({}); keep one column per question, or assign the others to `ignore` with --map",
+            header.duplicated.join(", ")
+        );
+        let at = Some(mend::error::Location { line: 1, column: 1 });
+        return Err(Error::invalid(
+            path,
+            mend::error::Problem::error(at, message),
+        ));
     }
     if !columns
         .iter()

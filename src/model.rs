@@ -122,6 +122,38 @@ impl JsonSchema for Needs {
     }
 }
 
+/// A map whose keys must be unique: YAML lets a key be written twice and keeps the last,
+/// which would silently lose an answer or a definition; mend refuses it instead.
+pub fn unique_map<'de, D, V>(d: D) -> Result<IndexMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Unique<V> {
+        type Value = IndexMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a mapping")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{key}` is written twice; keep one"
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique(std::marker::PhantomData))
+}
+
 /// Accepts `version: 1`, `version: 1.2` or `version: "1.2"` alike.
 pub fn scalar_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Scalar::deserialize(d).map(|s| s.to_string())
@@ -146,7 +178,7 @@ pub struct QuestionnaireFile {
     #[serde(default)]
     pub sources: Vec<String>,
     pub role_item: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     pub response_scales: IndexMap<String, Vec<Choice>>,
     pub sections: Vec<Section>,
     #[serde(default)]
@@ -155,7 +187,7 @@ pub struct QuestionnaireFile {
     pub rules: Vec<Rule>,
     #[serde(default)]
     pub strategies: Vec<Strategy>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     pub flags: IndexMap<String, FlagDef>,
     /// How two partners' answers are compared (`mend compare`).
     #[serde(default)]
@@ -536,6 +568,7 @@ pub struct Resource {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupportFile {
+    #[serde(deserialize_with = "unique_map")]
     pub flags: IndexMap<String, FlagDef>,
     pub resources: Vec<Resource>,
 }

@@ -256,21 +256,25 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(read_err)?.len();
-    if size > MAX_FILE_BYTES {
+    // Read at most one byte past the limit: a size the file system reports can lie
+    // (`/dev/zero`, a pipe), the bytes read cannot.
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Error::invalid(
             path,
             Problem::error(
                 None,
                 format!(
-                    "the file is {} MB; mend reads files of at most {} MB here (CSV responses for `mend batch` have no limit)",
-                    size / 1_000_000,
+                    "the file is larger than {} MB, the most mend reads here (CSV responses for `mend batch` have no limit)",
                     MAX_FILE_BYTES / 1_000_000
                 ),
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(read_err)?;
     String::from_utf8(bytes).map_err(|e| {
         Error::invalid(
             path,
@@ -415,6 +419,7 @@ impl<'t> Checker<'t> {
             .flat_map(|s| s.items.iter().map(|i| i.id.clone()))
             .collect();
         let mut seen_sections = HashSet::new();
+        let mut seen_items: HashSet<String> = HashSet::new();
         for (s_index, section) in file.sections.iter().enumerate() {
             let s_at = self.locator.id(&section.id, Some("sections"));
             self.check_id("section", &section.id, s_at);
@@ -434,7 +439,7 @@ impl<'t> Checker<'t> {
             for item in &section.items {
                 let at = self.locator.id(&item.id, Some("sections"));
                 self.check_id("item", &item.id, at);
-                if items.iter().any(|i| i.id == item.id) {
+                if !seen_items.insert(item.id.clone()) {
                     self.error(
                         at,
                         format!("item `{}` appears twice; ids must be unique", item.id),

@@ -16,7 +16,37 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
             "the file is empty; it needs at least the required keys (see docs/authoring.md)",
         ));
     }
+    check_nesting(text)?;
     serde_yaml::from_str(text).map_err(|err| problem_from(&err))
+}
+
+/// Deeper nesting than any mend file needs; refused before parsing, because the YAML parser
+/// takes time growing with the square of the depth of `[[[[...`.
+const MAX_NESTING: usize = 64;
+
+fn check_nesting(text: &str) -> Result<(), Problem> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        for (col, c) in line.char_indices() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > MAX_NESTING {
+                return Err(Problem::error(
+                    Some(Location {
+                        line: n + 1,
+                        column: col + 1,
+                    }),
+                    format!(
+                        "the file nests lists or maps more than {MAX_NESTING} levels deep; no mend file needs that many"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `value` as YAML text.

@@ -125,7 +125,16 @@ fn check_reports_missing_translations_and_unknown_ids() {
 #[test]
 fn check_knows_a_full_translation_with_sections_from_a_questionnaire() {
     let dir = tempfile::tempdir().unwrap();
-    fs::copy(format!("{}/tests/fixtures/mini.yaml", env!("CARGO_MANIFEST_DIR")), dir.path().join("mini.yaml")).unwrap();
+    fs::copy(
+        format!("{}/tests/fixtures/mini.yaml", env!("CARGO_MANIFEST_DIR")),
+        dir.path().join("mini.yaml"),
+    )
+    .unwrap();
     fs::write(dir.path().join("mini.es.yaml"), "language: es\ntitle: Mini\nsections:\n  main: { title: Principal }\nresponse_scales:\n  agree5: { \"1\": Uno }\n").unwrap();
-    mend().arg("check").arg(dir.path().join("mini.es.yaml")).assert().success().stdout(predicate::str::contains("0 errors"));
+    mend()
+        .arg("check")
+        .arg(dir.path().join("mini.es.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 errors"));
 }

@@ -70,7 +70,14 @@ fn browser_available() -> bool {
 
 /// Makes the homework file with `mend homework <args>`, has the browser fill it in and
 /// save it, and returns the saved answers file.
+/// The browser runs share one profile's local storage for file:// pages, so two runs at once
+/// can disturb each other: they take turns.
+static ONE_BROWSER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn fill_in_with_the_browser(dir: &Path, args: &[&str]) -> PathBuf {
+    let _turn = ONE_BROWSER_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let html = dir.join("hw.html");
     mend()
         .arg("homework")

@@ -728,10 +728,7 @@ fn progress(
     questionnaire: Option<&str>,
     format: Format,
 ) -> Result<String, Error> {
-    let q = match questionnaire {
-        Some(name) => open(name)?,
-        None => open(&mend::answers::questionnaire_of(&paths[0])?)?,
-    };
+    let q = questionnaire_for(questionnaire, &paths[0])?;
     let today = mend::today();
     let mut reports: Vec<(PathBuf, mend::report::Report)> = Vec::new();
     for path in paths {
@@ -902,6 +899,14 @@ fn is_questionnaire(name: &str) -> bool {
     }
 }
 
+/// The questionnaire given with `-q`, or else the one the first answers file names.
+fn questionnaire_for(given: Option<&str>, first_answers: &Path) -> Result<Questionnaire, Error> {
+    match given {
+        Some(name) => open(name),
+        None => open(&mend::answers::questionnaire_of(first_answers)?),
+    }
+}
+
 /// Opens a questionnaire and prints its warnings, which do not stop the work.
 fn open(name: &str) -> Result<Questionnaire, Error> {
     let q = Questionnaire::open_in(name, LANG.get().and_then(|l| l.as_deref()))?;
@@ -936,10 +941,7 @@ fn compare(
     format: Format,
 ) -> Result<String, Error> {
     use mend::compare::{Options, Partner, Reader};
-    let q = match questionnaire {
-        Some(name) => open(name)?,
-        None => open(&mend::answers::questionnaire_of(&paths[0])?)?,
-    };
+    let q = questionnaire_for(questionnaire, &paths[0])?;
     let today = mend::today();
     let mut partners = Vec::new();
     for (n, path) in paths.iter().enumerate() {

@@ -1,6 +1,5 @@
 //! Answers files: reading them, and checking them against their questionnaire.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -105,16 +104,32 @@ pub enum Answer {
 pub struct Responses {
     pub respondent: String,
     pub date: Option<String>,
-    /// Answers by item id; an item answered with a "prefer not to say" option is here too.
-    pub answers: HashMap<String, Answer>,
+    /// Answers in questionnaire order (`ItemInfo::position`); `None` is a blank. An item
+    /// answered with a "prefer not to say" option has its answer here too.
+    pub answers: Vec<Option<Answer>>,
     /// Items this person keeps out of joint reports.
     pub private: Vec<String>,
 }
 
 impl Responses {
+    /// No answers yet, for `q`.
+    pub fn empty(q: &Questionnaire) -> Responses {
+        Responses {
+            respondent: String::new(),
+            date: None,
+            answers: vec![None; q.items.len()],
+            private: Vec::new(),
+        }
+    }
+
+    /// What was written for this item, even a "prefer not to say".
+    pub fn given(&self, item: &ItemInfo) -> Option<&Answer> {
+        self.answers.get(item.position)?.as_ref()
+    }
+
     /// Whether this item has a real answer (not blank, not a `missing: true` option).
     pub fn answered(&self, item: &ItemInfo) -> Option<&Answer> {
-        let a = self.answers.get(&item.id)?;
+        let a = self.given(item)?;
         let skipped = match a {
             Answer::Choice(i) => item.options[*i].missing,
             // Nothing ticked is a blank, as in the form and in `mend take`.
@@ -218,7 +233,7 @@ fn check(file: &AnswersFile, text: &str, q: &Questionnaire) -> Result<Responses,
             format!("`date: {date}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20"),
         ));
     }
-    let mut answers = HashMap::new();
+    let mut answers = vec![None; q.items.len()];
     for (id, written) in &file.answers {
         if problems.len() >= MAX_PROBLEMS {
             problems.push(Problem::error(
@@ -243,9 +258,7 @@ fn check(file: &AnswersFile, text: &str, q: &Questionnaire) -> Result<Responses,
         };
         let Some(written) = written else { continue };
         match check_value(item, written) {
-            Ok(a) => {
-                answers.insert(id.clone(), a);
-            }
+            Ok(a) => answers[item.position] = Some(a),
             Err(msg) => problems.push(Problem::error(at, format!("`{id}`: {msg}"))),
         }
     }

@@ -335,16 +335,14 @@ impl<'q> Batch<'q> {
                 self.columns.len()
             ));
         }
-        let mut answers = HashMap::new();
+        let mut answers = vec![None; self.q.items.len()];
         let (mut id, mut date) = (String::new(), String::new());
         for ((column, parser), cell) in self.columns.iter().zip(&self.parsers).zip(record.iter()) {
             match (column, parser) {
                 (Column::Item(i), Some(parser)) => {
                     let item = &self.q.items[*i];
                     match parser.parse(cell) {
-                        Ok(Some(a)) => {
-                            answers.insert(item.id.clone(), a);
-                        }
+                        Ok(Some(a)) => answers[*i] = Some(a),
                         Ok(None) => {}
                         Err(e) => return Err(format!("column \"{}\": {e}", item.id)),
                     }

@@ -515,8 +515,7 @@ fn classify(q: &Questionnaire, item: &ItemInfo, partners: &[Partner]) -> Option<
 
 fn answer_text(item: &ItemInfo, p: &Partner) -> String {
     p.responses
-        .answers
-        .get(&item.id)
+        .given(item)
         .map(|a| a.display(item))
         .unwrap_or_else(|| "(no answer)".to_string())
 }

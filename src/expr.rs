@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 use minijinja::{Environment, Expression, Value};
 
+use crate::compiled::{self, Node, Resolve, Slots};
+
 /// Enough fuel for any sensible condition, and a stop for a runaway one.
 const CONDITION_FUEL: u64 = 50_000;
 
@@ -34,6 +36,20 @@ pub struct Condition {
     pub refs: BTreeSet<String>,
     /// The names as (first part, second part): `answers.role` is (`answers`, `role`).
     pub names: Vec<(String, Option<String>)>,
+    /// The same condition over answers and scores by position, once linked to its
+    /// questionnaire (see [`Condition::link`]); `None` leaves it to minijinja.
+    fast: Option<Node>,
+    /// What a missing value of could change the result, by position.
+    deps: Vec<Dep>,
+}
+
+/// A value a condition reads that may be missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dep {
+    Answer(usize),
+    Scale(usize),
+    /// All answers or all scales at once: anything could be missing.
+    Any,
 }
 
 impl std::fmt::Debug for Condition {
@@ -49,6 +65,17 @@ pub enum Outcome {
     False,
     /// The result depends on an answer or score that is missing.
     Unknown,
+}
+
+impl Outcome {
+    /// Agreement of the low and the high evaluation decides.
+    fn of(low: bool, high: bool) -> Outcome {
+        match (low, high) {
+            (true, true) => Outcome::True,
+            (false, false) => Outcome::False,
+            _ => Outcome::Unknown,
+        }
+    }
 }
 
 impl Condition {
@@ -71,7 +98,65 @@ impl Condition {
             expr,
             refs,
             names,
+            fast: None,
+            deps: Vec::new(),
         })
+    }
+
+    /// Resolves the names to positions in their questionnaire, so that [`Condition::decide`]
+    /// can run without minijinja. Only numbers can be missing-but-ordered, so only numeric
+    /// items (`numeric`) and scales count as dependencies.
+    pub fn link(&mut self, names: &dyn Resolve, numeric: &dyn Fn(usize) -> bool) {
+        self.fast = compiled::compile(&self.source, names);
+        self.deps = self
+            .names
+            .iter()
+            .filter_map(|(head, name)| match (head.as_str(), name) {
+                ("answers", Some(id)) => names.item(id).filter(|&i| numeric(i)).map(Dep::Answer),
+                ("scales", Some(id)) => names.scale(id).map(Dep::Scale),
+                ("answers" | "scales", None) => Some(Dep::Any),
+                _ => None,
+            })
+            .collect();
+    }
+
+    /// Whether the compiled tree covers this condition (for tests and benchmarks).
+    pub fn is_compiled(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// Whether a value this condition reads is missing, so that the result could depend on it.
+    pub fn may_depend_on_missing(
+        &self,
+        answered: &dyn Fn(usize) -> bool,
+        scored: &dyn Fn(usize) -> bool,
+    ) -> bool {
+        self.deps.iter().any(|d| match *d {
+            Dep::Answer(i) => !answered(i),
+            Dep::Scale(i) => !scored(i),
+            Dep::Any => true,
+        })
+    }
+
+    /// Evaluates over `slots` with the compiled tree, low and (if `may_differ`) high; where
+    /// the tree does not apply, minijinja decides over the contexts `full` builds.
+    pub fn decide<S: Slots + ?Sized>(
+        &self,
+        slots: &S,
+        may_differ: bool,
+        full: &dyn Fn(bool) -> Value,
+    ) -> Result<Outcome, String> {
+        if let Some(node) = &self.fast
+            && let Ok(low) = node.truth(slots, false)
+        {
+            if !may_differ {
+                return Ok(Outcome::of(low, low));
+            }
+            if let Ok(high) = node.truth(slots, true) {
+                return Ok(Outcome::of(low, high));
+            }
+        }
+        self.eval_if(&full(false), &full(true), may_differ)
     }
 
     /// Evaluates with missing numbers low (`low`) and high (`high`); agreement decides.
@@ -86,12 +171,7 @@ impl Condition {
         if !may_differ {
             return Ok(if a { Outcome::True } else { Outcome::False });
         }
-        let b = self.truth(high)?;
-        Ok(match (a, b) {
-            (true, true) => Outcome::True,
-            (false, false) => Outcome::False,
-            _ => Outcome::Unknown,
-        })
+        Ok(Outcome::of(a, self.truth(high)?))
     }
 
     fn truth(&self, ctx: &Value) -> Result<bool, String> {

@@ -10,6 +10,7 @@ pub mod blank;
 pub mod check;
 pub mod combined;
 pub mod compare;
+pub mod compiled;
 pub mod error;
 pub mod expr;
 pub mod golden;

@@ -1,7 +1,7 @@
 //! Loading and checking a questionnaire: from the YAML file model to a resolved questionnaire
 //! whose options are inlined, score ranges computed and conditions compiled.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -44,6 +44,8 @@ pub struct Questionnaire {
 #[derive(Debug)]
 pub struct ItemInfo {
     pub id: String,
+    /// Its place in the questionnaire, where its answer is kept in `Responses`.
+    pub position: usize,
     pub section: usize,
     pub text: String,
     pub help: String,
@@ -88,6 +90,51 @@ pub struct RuleInfo {
     pub when: Condition,
     pub because: Text,
     pub finding: Text,
+}
+
+/// Item and scale ids to their positions, for compiling conditions.
+struct Positions {
+    items: HashMap<String, usize>,
+    scales: HashMap<String, usize>,
+}
+
+impl crate::compiled::Resolve for Positions {
+    fn item(&self, id: &str) -> Option<usize> {
+        self.items.get(id).copied()
+    }
+    fn scale(&self, id: &str) -> Option<usize> {
+        self.scales.get(id).copied()
+    }
+}
+
+/// Compiles every condition a person's answers are checked with (visibility, item flags,
+/// rules) to read answers and scores by position.
+fn link_conditions(items: &mut [ItemInfo], scales: &[ScaleInfo], rules: &mut [RuleInfo]) {
+    let positions = Positions {
+        items: items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.id.clone(), i))
+            .collect(),
+        scales: scales
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.def.id.clone(), i))
+            .collect(),
+    };
+    let numeric: Vec<bool> = items.iter().map(|i| i.numeric).collect();
+    let numeric = |i: usize| numeric[i];
+    for item in items.iter_mut() {
+        for c in &mut item.show_if {
+            c.link(&positions, &numeric);
+        }
+        if let Some((_, c)) = &mut item.flag {
+            c.link(&positions, &numeric);
+        }
+    }
+    for rule in rules {
+        rule.when.link(&positions, &numeric);
+    }
 }
 
 const SCALE_FIELDS: &[&str] = &["score", "band", "label", "answered", "items", "min", "max"];
@@ -339,9 +386,10 @@ impl<'t> Checker<'t> {
         let top = self.locator.id(&file.id, None);
         self.check_id("questionnaire", &file.id.clone(), top);
         self.merge_library(&mut file);
-        let items = self.resolve_items(&file);
+        let mut items = self.resolve_items(&file);
         let scales = self.resolve_scales(&file, &items);
-        let rules = self.resolve_rules(&file.rules, "rules", &Scope::Rule(&items, &scales));
+        let mut rules = self.resolve_rules(&file.rules, "rules", &Scope::Rule(&items, &scales));
+        link_conditions(&mut items, &scales, &mut rules);
         let couple_rules =
             self.resolve_rules(&file.couple.rules, "couple", &Scope::Couple(&scales));
         let pairs = self.resolve_pairs(&file, &items);
@@ -493,6 +541,7 @@ impl<'t> Checker<'t> {
                 }
                 items.push(ItemInfo {
                     id: item.id.clone(),
+                    position: items.len(),
                     section: s_index,
                     text: item.text.clone(),
                     help: item.help.clone(),

@@ -80,22 +80,15 @@ pub fn evaluate_with(
         let Some(answer) = responses.answered(item) else {
             continue;
         };
-        let (low, high) = facts.with_value(&answer_value(item, answer));
-        if let Ok(Outcome::True) = cond.eval_if(&low, &high, facts.may_depend_on_missing(q, cond)) {
+        if let Ok(Outcome::True) = facts.decide(cond, Some(&answer_value(item, answer))) {
             eval.raise(flag, Cause::Item(item.id.clone()));
         }
     }
-    // The contexts change only when a rule raises a flag.
-    let (mut low, mut high) = (facts.low(), facts.high());
     for (n, rule) in q.rules.iter().enumerate() {
         if facts.flags.len() != eval.raised.len() {
             facts.flags = eval.raised.iter().map(|r| r.flag.clone()).collect();
-            (low, high) = (facts.low(), facts.high());
         }
-        match rule
-            .when
-            .eval_if(&low, &high, facts.may_depend_on_missing(q, &rule.when))
-        {
+        match facts.decide(&rule.when, None) {
             Ok(Outcome::True) => {}
             Ok(Outcome::False) => continue,
             Ok(Outcome::Unknown) => {
@@ -113,6 +106,11 @@ pub fn evaluate_with(
                 continue;
             }
         }
+        let low = if texts {
+            facts.context(false, None)
+        } else {
+            minijinja::Value::UNDEFINED
+        };
         let render = |text: &crate::expr::Text, eval: &mut Evaluation| {
             if !texts {
                 return String::new();

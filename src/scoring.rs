@@ -8,7 +8,8 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 
 use crate::answers::{Answer, Responses};
-use crate::expr::{HIGH, Outcome};
+use crate::compiled::{ScaleField, Slots};
+use crate::expr::{Condition, HIGH, Outcome};
 use crate::model::{Method, Scalar};
 use crate::questionnaire::{ItemInfo, Parts, Questionnaire, ScaleInfo};
 
@@ -62,7 +63,7 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         .items
         .iter()
         .zip(&visible)
-        .filter(|(item, shown)| !**shown && responses.answers.contains_key(&item.id))
+        .filter(|(item, shown)| !**shown && responses.given(item).is_some())
         .map(|(item, _)| item.id.clone())
         .collect();
     let mut scales: Vec<ScaleScore> = Vec::new();
@@ -81,22 +82,89 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
 /// Decides, in order, which items are shown: a condition that is false or unknown hides.
 /// A condition names only earlier items, whose visibility is known by then.
 fn visibility(q: &Questionnaire, responses: &Responses) -> Vec<bool> {
-    let values = Arc::new(answer_values(q, responses));
+    let values = answer_values(q, responses);
     let mut visible: Vec<bool> = Vec::with_capacity(q.items.len());
     for item in &q.items {
         let shown = item.show_if.is_empty() || {
-            let view = AnswersView::new(q, values.clone(), Arc::new(visible.clone()));
-            let (low, high) = (
-                context(view.value(false), Value::UNDEFINED, &[], None),
-                context(view.value(true), Value::UNDEFINED, &[], None),
-            );
+            let slots = RowSlots {
+                q,
+                values: &values,
+                visible: &visible,
+                scored: None,
+                flags: &[],
+                value: None,
+            };
+            let full = |high: bool| {
+                let view = AnswersView::new(q, Arc::new(values.clone()), Arc::new(visible.clone()));
+                context(view.value(high), Value::UNDEFINED, &[], None)
+            };
             item.show_if
                 .iter()
-                .all(|c| matches!(c.eval(&low, &high), Ok(Outcome::True)))
+                .all(|c| matches!(c.decide(&slots, true, &full), Ok(Outcome::True)))
         };
         visible.push(shown);
     }
     visible
+}
+
+/// What conditions read for one person, by position (see [`crate::compiled`]): answers to
+/// items shown, scales once scored, flags raised so far, and an item flag's `value`.
+pub struct RowSlots<'a> {
+    q: &'a Questionnaire,
+    values: &'a [Option<Value>],
+    /// Visibility decided so far (a prefix while deciding visibility).
+    visible: &'a [bool],
+    /// `None` while deciding visibility: scales are not known yet.
+    scored: Option<&'a Scored>,
+    flags: &'a [String],
+    value: Option<&'a Value>,
+}
+
+impl RowSlots<'_> {
+    fn has_answer(&self, i: usize) -> bool {
+        self.visible.get(i).copied().unwrap_or(false) && self.values[i].is_some()
+    }
+}
+
+impl Slots for RowSlots<'_> {
+    fn answer(&self, i: usize, high: bool) -> Value {
+        match &self.values[i] {
+            Some(v) if self.has_answer(i) => v.clone(),
+            _ if high && self.q.numeric[i] => Value::from(HIGH),
+            _ => Value::UNDEFINED,
+        }
+    }
+
+    fn scale(&self, i: usize, field: ScaleField, high: bool) -> Option<Value> {
+        let s = &self.scored?.scales[i];
+        let bands = &self.q.scales[i].def.bands;
+        Some(match field {
+            ScaleField::Score => match s.score {
+                Some(x) => number_value(x),
+                None if high => Value::from(HIGH),
+                None => Value::UNDEFINED,
+            },
+            ScaleField::Band => s
+                .band
+                .map_or(Value::UNDEFINED, |b| Value::from(bands[b].id.as_str())),
+            ScaleField::Label => s
+                .band
+                .map_or(Value::UNDEFINED, |b| Value::from(bands[b].label.as_str())),
+            ScaleField::Answered => Value::from(s.answered),
+            ScaleField::Items => Value::from(s.shown),
+            ScaleField::Min => number_value(s.min),
+            ScaleField::Max => number_value(s.max),
+            ScaleField::Other => Value::UNDEFINED,
+        })
+    }
+
+    fn flags(&self) -> &[String] {
+        self.flags
+    }
+
+    fn value(&self) -> Value {
+        self.value.cloned().unwrap_or(Value::UNDEFINED)
+    }
 }
 
 /// Each item's answer as conditions see it, or `None` if unanswered.
@@ -298,119 +366,89 @@ fn context(answers: Value, scales: Value, flags: &[String], value: Option<&Value
     map(ctx)
 }
 
-/// The names rules see, built once per person: missing values low (absent) and high.
-pub struct Facts {
-    answers: AnswersView,
-    scales_low: Value,
-    scales_high: Value,
-    unscored: Vec<bool>,
+/// The names rules see, for one person: answers to the items shown, scales, and the flags
+/// raised so far. Conditions read them by position ([`Facts::slots`]); minijinja contexts
+/// ([`Facts::context`]) are built only for texts and for conditions the tree does not cover.
+pub struct Facts<'a> {
+    q: &'a Questionnaire,
+    scored: &'a Scored,
+    values: Vec<Option<Value>>,
     pub flags: Vec<String>,
 }
 
-impl Facts {
+impl<'a> Facts<'a> {
     /// Answers, scales and flags, for rules and item flags.
-    pub fn new(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Facts {
-        let answers = AnswersView::new(
+    pub fn new(q: &'a Questionnaire, responses: &Responses, scored: &'a Scored) -> Facts<'a> {
+        Facts {
             q,
-            Arc::new(answer_values(q, responses)),
-            Arc::new(scored.visible.clone()),
+            scored,
+            values: answer_values(q, responses),
+            flags: Vec::new(),
+        }
+    }
+
+    /// What conditions read, with an item flag's `value` when there is one.
+    pub fn slots<'s>(&'s self, value: Option<&'s Value>) -> RowSlots<'s> {
+        RowSlots {
+            q: self.q,
+            values: &self.values,
+            visible: &self.scored.visible,
+            scored: Some(self.scored),
+            flags: &self.flags,
+            value,
+        }
+    }
+
+    /// The minijinja context: missing values absent (they order below everything), or with
+    /// `high`, missing numbers above everything; `value` bound for an item's flag.
+    pub fn context(&self, high: bool, value: Option<&Value>) -> Value {
+        let answers = AnswersView::new(
+            self.q,
+            Arc::new(self.values.clone()),
+            Arc::new(self.scored.visible.clone()),
         );
-        let (mut low, mut high) = (Vec::new(), Vec::new());
-        for (info, s) in q.scales.iter().zip(&scored.scales) {
+        context(answers.value(high), self.scales(high), &self.flags, value)
+    }
+
+    fn scales(&self, high: bool) -> Value {
+        let mut out = Vec::new();
+        for (info, s) in self.q.scales.iter().zip(&self.scored.scales) {
             let mut fields: Vec<(&str, Value)> = vec![
                 ("answered", Value::from(s.answered)),
                 ("items", Value::from(s.shown)),
                 ("min", number_value(s.min)),
                 ("max", number_value(s.max)),
             ];
-            if let Some(score) = s.score {
-                fields.push(("score", number_value(score)));
+            match s.score {
+                Some(score) => fields.push(("score", number_value(score))),
+                None if high => fields.push(("score", Value::from(HIGH))),
+                None => {}
             }
             if let Some(b) = s.band {
                 let band = &info.def.bands[b];
                 fields.push(("band", Value::from(band.id.as_str())));
                 fields.push(("label", Value::from(band.label.as_str())));
             }
-            low.push((info.def.id.clone(), map(fields.clone())));
-            if s.score.is_none() {
-                fields.push(("score", Value::from(HIGH)));
-            }
-            high.push((info.def.id.clone(), map(fields)));
+            out.push((info.def.id.clone(), map(fields)));
         }
-        Facts {
-            answers,
-            scales_low: map(low),
-            scales_high: map(high),
-            unscored: scored.scales.iter().map(|s| s.score.is_none()).collect(),
-            flags: Vec::new(),
-        }
+        map(out)
     }
 
-    /// The context with missing values absent: they order below everything.
-    pub fn low(&self) -> Value {
-        context(
-            self.answers.value(false),
-            self.scales_low.clone(),
-            &self.flags,
-            None,
-        )
-    }
-
-    /// The context with missing numbers high: they order above everything.
-    pub fn high(&self) -> Value {
-        context(
-            self.answers.value(true),
-            self.scales_high.clone(),
-            &self.flags,
-            None,
-        )
-    }
-
-    /// Both contexts with `value` bound, for an item's flag.
-    pub fn with_value(&self, value: &Value) -> (Value, Value) {
-        (
-            context(
-                self.answers.value(false),
-                self.scales_low.clone(),
-                &self.flags,
-                Some(value),
-            ),
-            context(
-                self.answers.value(true),
-                self.scales_high.clone(),
-                &self.flags,
-                Some(value),
-            ),
-        )
+    /// Decides a condition: by position where it was compiled, else with minijinja.
+    pub fn decide(&self, cond: &Condition, value: Option<&Value>) -> Result<Outcome, String> {
+        let slots = self.slots(value);
+        let may_differ = cond.may_depend_on_missing(&|i| slots.has_answer(i), &|i| {
+            self.scored.scales[i].score.is_some()
+        });
+        cond.decide(&slots, may_differ, &|high| self.context(high, value))
     }
 
     /// Whether an answer is present (to explain why a condition could not be checked).
     pub fn has_answer(&self, id: &str) -> bool {
-        self.answers
+        self.q
             .index
             .get(id)
-            .is_some_and(|&i| self.answers.answer(i).is_some())
-    }
-
-    /// Whether a condition names something that is missing (a number not answered, or a
-    /// scale without a score), so that its result could depend on it.
-    pub fn may_depend_on_missing(&self, q: &Questionnaire, cond: &crate::expr::Condition) -> bool {
-        cond.names
-            .iter()
-            .any(|(head, name)| match (head.as_str(), name) {
-                ("answers", Some(id)) => {
-                    self.answers.index.get(id).is_some_and(|&i| {
-                        self.answers.numeric[i] && self.answers.answer(i).is_none()
-                    })
-                }
-                ("scales", Some(id)) => q
-                    .scales
-                    .iter()
-                    .position(|s| &s.def.id == id)
-                    .is_some_and(|i| self.unscored[i]),
-                ("answers" | "scales", None) => true,
-                _ => false,
-            })
+            .is_some_and(|&i| self.slots(None).has_answer(i))
     }
 }
 

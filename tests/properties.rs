@@ -110,7 +110,7 @@ proptest! {
                     let high = scored_options.iter().max_by(|a, b| own(a).total_cmp(&own(b))).unwrap();
                     let with = |o: &mend::model::Choice| {
                         let mut r = base.clone();
-                        r.answers.insert(item.id.clone(), mend::answers::Answer::Choice(item.options.iter().position(|x| x.value.matches(&o.value)).unwrap()));
+                        r.answers[item.position] = Some(mend::answers::Answer::Choice(item.options.iter().position(|x| x.value.matches(&o.value)).unwrap()));
                         mend::scoring::score(&q, &r).scales[si].score
                     };
                     if let (Some(a), Some(b)) = (with(low), with(high)) {

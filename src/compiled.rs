@@ -1,0 +1,368 @@
+//! Conditions compiled once into a small tree that reads a person's answers and scores by
+//! position. Batch scoring evaluates every condition for every row; running them through
+//! minijinja's VM needs a context of maps built per row, which cost far more than the
+//! conditions themselves.
+//!
+//! The tree covers the usual shapes (names, literals, comparisons, `in`, `and`/`or`/`not`,
+//! `if`/`else`, tests such as `is defined`, `| length`) and computes with minijinja's own
+//! `Value` and its ordering, so results are the same as the VM's. Anything else is not
+//! compiled, and an evaluation that would fail returns `Err`: in both cases the caller asks
+//! minijinja (see `expr::Condition::decide`), so the tree only ever makes things faster.
+
+use minijinja::Value;
+use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
+use minijinja::machinery::parse_expr;
+use minijinja::value::ValueKind;
+
+/// What conditions read, by position: resolved once, when the questionnaire is loaded.
+pub trait Slots {
+    /// An item's answer as conditions see it; undefined when missing, except that a missing
+    /// number is `expr::HIGH` in the high view.
+    fn answer(&self, item: usize, high: bool) -> Value;
+    /// A scale's field; `None` where scales cannot be read (then minijinja decides).
+    fn scale(&self, scale: usize, field: ScaleField, high: bool) -> Option<Value>;
+    /// The flags raised so far.
+    fn flags(&self) -> &[String];
+    /// The answer an item flag's condition is about (`value`).
+    fn value(&self) -> Value;
+}
+
+/// The fields of `scales.<id>` that conditions can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleField {
+    Score,
+    Band,
+    Label,
+    Answered,
+    Items,
+    Min,
+    Max,
+    /// Any other name: undefined.
+    Other,
+}
+
+impl ScaleField {
+    fn of(name: &str) -> ScaleField {
+        match name {
+            "score" => ScaleField::Score,
+            "band" => ScaleField::Band,
+            "label" => ScaleField::Label,
+            "answered" => ScaleField::Answered,
+            "items" => ScaleField::Items,
+            "min" => ScaleField::Min,
+            "max" => ScaleField::Max,
+            _ => ScaleField::Other,
+        }
+    }
+}
+
+/// How names resolve: an item's position, a scale's position.
+pub trait Resolve {
+    fn item(&self, id: &str) -> Option<usize>;
+    fn scale(&self, id: &str) -> Option<usize>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    In,
+    NotIn,
+}
+
+impl Cmp {
+    fn of(op: &CompareOpKind) -> Cmp {
+        match op {
+            CompareOpKind::Eq => Cmp::Eq,
+            CompareOpKind::Ne => Cmp::Ne,
+            CompareOpKind::Lt => Cmp::Lt,
+            CompareOpKind::Lte => Cmp::Lte,
+            CompareOpKind::Gt => Cmp::Gt,
+            CompareOpKind::Gte => Cmp::Gte,
+            CompareOpKind::In => Cmp::In,
+            CompareOpKind::NotIn => Cmp::NotIn,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Test {
+    Defined,
+    Undefined,
+    None,
+    Number,
+    String,
+    True,
+    False,
+}
+
+/// A compiled condition.
+#[derive(Debug)]
+pub enum Node {
+    Const(Value),
+    /// A list of literals, kept as a vector for `in`.
+    List(Vec<Value>, Value),
+    Answer(usize),
+    Scale(usize, ScaleField),
+    Flags,
+    ItemValue,
+    Not(Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    /// `a < b < c`: each comparison in turn, false at the first that fails.
+    Compare(Box<Node>, Vec<(Cmp, Node)>),
+    If(Box<Node>, Box<Node>, Option<Box<Node>>),
+    Test(Test, Box<Node>),
+    Length(Box<Node>),
+}
+
+/// Compiles `source`, or `None` when it uses something the tree does not cover.
+pub fn compile(source: &str, names: &dyn Resolve) -> Option<Node> {
+    let expr = parse_expr(source).ok()?;
+    node(&expr, names)
+}
+
+fn node(expr: &Expr, names: &dyn Resolve) -> Option<Node> {
+    Some(match expr {
+        Expr::Const(c) => Node::Const(c.value.clone()),
+        Expr::Var(_) | Expr::GetAttr(_) | Expr::GetItem(_) => name(&path(expr)?, names)?,
+        Expr::List(l) => {
+            let values = l
+                .items
+                .iter()
+                .map(|e| match e {
+                    Expr::Const(c) => Some(c.value.clone()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<Value>>>()?;
+            let list = Value::from(values.clone());
+            Node::List(values, list)
+        }
+        Expr::UnaryOp(u) if matches!(u.op, UnaryOpKind::Not) => Node::Not(Box::new(node(&u.expr, names)?)),
+        Expr::BinOp(b) => {
+            let (l, r) = (node(&b.left, names)?, node(&b.right, names)?);
+            let cmp = match b.op {
+                BinOpKind::ScAnd => return Some(Node::And(Box::new(l), Box::new(r))),
+                BinOpKind::ScOr => return Some(Node::Or(Box::new(l), Box::new(r))),
+                BinOpKind::Eq => Cmp::Eq,
+                BinOpKind::Ne => Cmp::Ne,
+                BinOpKind::Lt => Cmp::Lt,
+                BinOpKind::Lte => Cmp::Lte,
+                BinOpKind::Gt => Cmp::Gt,
+                BinOpKind::Gte => Cmp::Gte,
+                BinOpKind::In => Cmp::In,
+                _ => return None,
+            };
+            Node::Compare(Box::new(l), vec![(cmp, r)])
+        }
+        Expr::Compare(c) => Node::Compare(
+            Box::new(node(&c.expr, names)?),
+            c.ops
+                .iter()
+                .map(|op| Some((Cmp::of(&op.op), node(&op.expr, names)?)))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        Expr::IfExpr(i) => Node::If(
+            Box::new(node(&i.test_expr, names)?),
+            Box::new(node(&i.true_expr, names)?),
+            match &i.false_expr {
+                Some(e) => Some(Box::new(node(e, names)?)),
+                None => None,
+            },
+        ),
+        Expr::Test(t) if t.args.is_empty() => {
+            let test = match t.name {
+                "defined" => Test::Defined,
+                "undefined" => Test::Undefined,
+                "none" => Test::None,
+                "number" => Test::Number,
+                "string" => Test::String,
+                "true" => Test::True,
+                "false" => Test::False,
+                _ => return None,
+            };
+            Node::Test(test, Box::new(node(&t.expr, names)?))
+        }
+        Expr::Filter(f) if f.name == "length" && f.args.is_empty() => {
+            Node::Length(Box::new(node(f.expr.as_ref()?, names)?))
+        }
+        _ => return None,
+    })
+}
+
+/// `answers.x`, `answers["x"]`, `scales.x.score` as their parts.
+fn path<'a>(expr: &'a Expr<'a>) -> Option<Vec<&'a str>> {
+    match expr {
+        Expr::Var(v) => Some(vec![v.id]),
+        Expr::GetAttr(g) => {
+            let mut p = path(&g.expr)?;
+            p.push(g.name);
+            Some(p)
+        }
+        Expr::GetItem(g) => {
+            let Expr::Const(c) = &g.subscript_expr else {
+                return None;
+            };
+            let mut p = path(&g.expr)?;
+            p.push(c.value.as_str()?);
+            Some(p)
+        }
+        _ => None,
+    }
+}
+
+fn name(parts: &[&str], names: &dyn Resolve) -> Option<Node> {
+    Some(match parts {
+        ["answers", id] => match names.item(id) {
+            Some(i) => Node::Answer(i),
+            // The answers have no such key: undefined, as in minijinja.
+            None => Node::Const(Value::UNDEFINED),
+        },
+        ["scales", id, field] => Node::Scale(names.scale(id)?, ScaleField::of(field)),
+        ["flags"] => Node::Flags,
+        ["value"] => Node::ItemValue,
+        _ => return None,
+    })
+}
+
+/// Why the tree gave up; minijinja then decides, and words any error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GaveUp;
+
+impl Node {
+    /// Whether the condition holds, with missing numbers low or `high`.
+    pub fn truth<S: Slots + ?Sized>(&self, s: &S, high: bool) -> Result<bool, GaveUp> {
+        Ok(self.eval(s, high)?.is_true())
+    }
+
+    fn eval<S: Slots + ?Sized>(&self, s: &S, high: bool) -> Result<Value, GaveUp> {
+        Ok(match self {
+            Node::Const(v) | Node::List(_, v) => v.clone(),
+            Node::Answer(i) => s.answer(*i, high),
+            Node::Scale(i, f) => s.scale(*i, *f, high).ok_or(GaveUp)?,
+            Node::Flags => Value::from(s.flags().to_vec()),
+            Node::ItemValue => s.value(),
+            Node::Not(e) => Value::from(!e.eval(s, high)?.is_true()),
+            Node::And(l, r) => {
+                let left = l.eval(s, high)?;
+                if left.is_true() {
+                    r.eval(s, high)?
+                } else {
+                    left
+                }
+            }
+            Node::Or(l, r) => {
+                let left = l.eval(s, high)?;
+                if left.is_true() {
+                    left
+                } else {
+                    r.eval(s, high)?
+                }
+            }
+            Node::Compare(first, ops) => {
+                let mut left = first.eval(s, high)?;
+                for (op, right) in ops {
+                    let holds = match op {
+                        Cmp::In | Cmp::NotIn if ops.len() == 1 => {
+                            right.contains(&left, s, high)? == (*op == Cmp::In)
+                        }
+                        _ => {
+                            let r = right.eval(s, high)?;
+                            let holds = compare(*op, &left, &r)?;
+                            left = r;
+                            holds
+                        }
+                    };
+                    if !holds {
+                        return Ok(Value::from(false));
+                    }
+                }
+                Value::from(true)
+            }
+            Node::If(test, yes, no) => {
+                if test.eval(s, high)?.is_true() {
+                    yes.eval(s, high)?
+                } else {
+                    match no {
+                        Some(no) => no.eval(s, high)?,
+                        None => Value::UNDEFINED,
+                    }
+                }
+            }
+            Node::Test(t, e) => {
+                let v = e.eval(s, high)?;
+                Value::from(match t {
+                    Test::Defined => !v.is_undefined(),
+                    Test::Undefined => v.is_undefined(),
+                    Test::None => v.is_none(),
+                    Test::Number => matches!(v.kind(), ValueKind::Number | ValueKind::Bool),
+                    Test::String => v.kind() == ValueKind::String,
+                    Test::True => minijinja::tests::is_true(&v),
+                    Test::False => minijinja::tests::is_false(&v),
+                })
+            }
+            Node::Length(e) => {
+                let v = e.eval(s, high)?;
+                if v.is_undefined() {
+                    Value::from(0usize)
+                } else {
+                    Value::from(v.len().ok_or(GaveUp)?)
+                }
+            }
+        })
+    }
+
+    /// `needle in self`, as minijinja decides it, without building lists that are known.
+    fn contains<S: Slots + ?Sized>(
+        &self,
+        needle: &Value,
+        s: &S,
+        high: bool,
+    ) -> Result<bool, GaveUp> {
+        match self {
+            Node::List(items, _) => Ok(items.iter().any(|v| v == needle)),
+            // Flags are texts: nothing but a text can equal one.
+            Node::Flags => Ok(needle
+                .as_str()
+                .is_some_and(|n| s.flags().iter().any(|f| f == n))),
+            other => contains(&other.eval(s, high)?, needle),
+        }
+    }
+}
+
+fn compare(op: Cmp, a: &Value, b: &Value) -> Result<bool, GaveUp> {
+    Ok(match op {
+        Cmp::Eq => a == b,
+        Cmp::Ne => a != b,
+        Cmp::Lt => a < b,
+        Cmp::Lte => a <= b,
+        Cmp::Gt => a > b,
+        Cmp::Gte => a >= b,
+        Cmp::In => contains(b, a)?,
+        Cmp::NotIn => !contains(b, a)?,
+    })
+}
+
+/// minijinja's `in`: nothing is in an undefined value, a text holds texts, a list its items.
+fn contains(container: &Value, needle: &Value) -> Result<bool, GaveUp> {
+    if container.is_undefined() {
+        return Ok(false);
+    }
+    if let Some(text) = container.as_str() {
+        return Ok(match needle.as_str() {
+            Some(n) => text.contains(n),
+            None => text.contains(&needle.to_string()),
+        });
+    }
+    match container.kind() {
+        ValueKind::Seq | ValueKind::Iterable => Ok(container
+            .try_iter()
+            .map_err(|_| GaveUp)?
+            .any(|v| v == *needle)),
+        _ => Err(GaveUp),
+    }
+}

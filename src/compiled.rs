@@ -104,8 +104,9 @@ pub enum Test {
 #[derive(Debug)]
 pub enum Node {
     Const(Value),
-    /// A list of literals, kept as a vector for `in`.
-    List(Vec<Value>, Value),
+    /// A list of literals, kept as a vector for `in`; as a value, the list (`None` for a
+    /// tuple: minijinja decides).
+    List(Vec<Value>, Option<Value>),
     Answer(usize),
     Scale(usize, ScaleField),
     Flags,
@@ -130,19 +131,16 @@ fn node(expr: &Expr, names: &dyn Resolve) -> Option<Node> {
     Some(match expr {
         Expr::Const(c) => Node::Const(c.value.clone()),
         Expr::Var(_) | Expr::GetAttr(_) | Expr::GetItem(_) => name(&path(expr)?, names)?,
-        Expr::List(l) => {
-            let values = l
-                .items
-                .iter()
-                .map(|e| match e {
-                    Expr::Const(c) => Some(c.value.clone()),
-                    _ => None,
-                })
-                .collect::<Option<Vec<Value>>>()?;
-            let list = Value::from(values.clone());
-            Node::List(values, list)
+        Expr::List(l) => consts(&l.items, false)?,
+        Expr::Tuple(t) => consts(&t.items, true)?,
+        Expr::UnaryOp(u) if matches!(u.op, UnaryOpKind::Neg) => match &u.expr {
+            // `-2`: negated as minijinja negates, once.
+            Expr::Const(c) => Node::Const(negate(&c.value)?),
+            _ => return None,
+        },
+        Expr::UnaryOp(u) if matches!(u.op, UnaryOpKind::Not) => {
+            Node::Not(Box::new(node(&u.expr, names)?))
         }
-        Expr::UnaryOp(u) if matches!(u.op, UnaryOpKind::Not) => Node::Not(Box::new(node(&u.expr, names)?)),
         Expr::BinOp(b) => {
             let (l, r) = (node(&b.left, names)?, node(&b.right, names)?);
             let cmp = match b.op {
@@ -194,6 +192,27 @@ fn node(expr: &Expr, names: &dyn Resolve) -> Option<Node> {
     })
 }
 
+/// A list (or tuple) of literals; a tuple is kept for `in` only (as a value it is left to
+/// minijinja, whose tuples differ from lists in comparisons).
+fn consts(items: &[Expr], tuple: bool) -> Option<Node> {
+    let values = items
+        .iter()
+        .map(|e| match e {
+            Expr::Const(c) => Some(c.value.clone()),
+            _ => None,
+        })
+        .collect::<Option<Vec<Value>>>()?;
+    let list = (!tuple).then(|| Value::from(values.clone()));
+    Some(Node::List(values, list))
+}
+
+/// `-value` by minijinja itself.
+fn negate(value: &Value) -> Option<Value> {
+    let env = minijinja::Environment::new();
+    let expr = env.compile_expression("-x").ok()?;
+    expr.eval(minijinja::context! { x => value.clone() }).ok()
+}
+
 /// `answers.x`, `answers["x"]`, `scales.x.score` as their parts.
 fn path<'a>(expr: &'a Expr<'a>) -> Option<Vec<&'a str>> {
     match expr {
@@ -241,7 +260,8 @@ impl Node {
 
     fn eval<S: Slots + ?Sized>(&self, s: &S, high: bool) -> Result<Value, GaveUp> {
         Ok(match self {
-            Node::Const(v) | Node::List(_, v) => v.clone(),
+            Node::Const(v) => v.clone(),
+            Node::List(_, v) => v.clone().ok_or(GaveUp)?,
             Node::Answer(i) => s.answer(*i, high),
             Node::Scale(i, f) => s.scale(*i, *f, high).ok_or(GaveUp)?,
             Node::Flags => Value::from(s.flags().to_vec()),
@@ -364,5 +384,111 @@ fn contains(container: &Value, needle: &Value) -> Result<bool, GaveUp> {
             .map_err(|_| GaveUp)?
             .any(|v| v == *needle)),
         _ => Err(GaveUp),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two items (`n`, a number; `c`, a checklist) and one scale.
+    struct Row {
+        n: Option<i64>,
+        c: Vec<&'static str>,
+        score: Option<f64>,
+        flags: Vec<String>,
+    }
+
+    impl Slots for Row {
+        fn answer(&self, item: usize, high: bool) -> Value {
+            match (item, self.n) {
+                (0, Some(n)) => Value::from(n),
+                (0, None) if high => Value::from(crate::expr::HIGH),
+                (1, _) if !self.c.is_empty() => Value::from(self.c.clone()),
+                _ => Value::UNDEFINED,
+            }
+        }
+        fn scale(&self, _: usize, field: ScaleField, high: bool) -> Option<Value> {
+            Some(match (field, self.score) {
+                (ScaleField::Score, Some(s)) => Value::from(s),
+                (ScaleField::Score, None) if high => Value::from(crate::expr::HIGH),
+                _ => Value::UNDEFINED,
+            })
+        }
+        fn flags(&self) -> &[String] {
+            &self.flags
+        }
+        fn value(&self) -> Value {
+            Value::UNDEFINED
+        }
+    }
+
+    struct Names;
+
+    impl Resolve for Names {
+        fn item(&self, id: &str) -> Option<usize> {
+            ["n", "c"].iter().position(|n| *n == id)
+        }
+        fn scale(&self, id: &str) -> Option<usize> {
+            (id == "s").then_some(0)
+        }
+    }
+
+    fn truth(src: &str, row: &Row, high: bool) -> Result<bool, GaveUp> {
+        compile(src, &Names)
+            .unwrap_or_else(|| panic!("`{src}` was not compiled"))
+            .truth(row, high)
+    }
+
+    #[test]
+    fn the_usual_conditions_are_decided_by_the_tree() {
+        let row = Row {
+            n: Some(3),
+            c: vec!["x", "y"],
+            score: Some(2.5),
+            flags: vec!["safety".into()],
+        };
+        for (src, expected) in [
+            ("answers.n > 2", true),
+            ("1 < answers.n < 3", false),
+            ("\"y\" in answers.c and \"z\" not in answers.c", true),
+            ("answers.c | length == 2", true),
+            ("answers.n in [1, 2, 3]", true),
+            ("answers[\"n\"] == 3 or answers.nope", true),
+            ("scales.s.score >= 2.5 and \"safety\" in flags", true),
+            ("(answers.n if answers.n is number else 0) > -1", true),
+            ("answers.nope is defined", false),
+        ] {
+            assert_eq!(truth(src, &row, false), Ok(expected), "{src}");
+        }
+    }
+
+    #[test]
+    fn a_missing_number_is_low_then_high() {
+        let row = Row {
+            n: None,
+            c: Vec::new(),
+            score: None,
+            flags: Vec::new(),
+        };
+        assert_eq!(truth("answers.n < 2", &row, false), Ok(true));
+        assert_eq!(truth("answers.n < 2", &row, true), Ok(false));
+        assert_eq!(truth("scales.s.score > 2", &row, true), Ok(true));
+        assert_eq!(truth("\"x\" in answers.c", &row, false), Ok(false));
+    }
+
+    #[test]
+    fn what_would_fail_is_given_up() {
+        let row = Row {
+            n: Some(3),
+            c: Vec::new(),
+            score: None,
+            flags: Vec::new(),
+        };
+        // minijinja cannot look for something in a number: it words that error itself.
+        assert_eq!(truth("1 in answers.n", &row, false), Err(GaveUp));
+        assert!(compile("answers.n + 1 > 2", &Names).is_none());
+        assert!(compile("range(3) | list", &Names).is_none());
+        assert!(compile("scales.unknown.score > 1", &Names).is_none());
     }
 }

@@ -13,7 +13,7 @@ use crate::answers::{Answer, Responses, Written, check_value};
 use crate::error::Error;
 use crate::model::{ItemType, Scalar};
 use crate::questionnaire::{ItemInfo, Questionnaire, suits};
-use crate::report::{blocking_flags, picks};
+use crate::report::ranked;
 use crate::{rules, scoring};
 
 /// What a CSV column holds.
@@ -132,14 +132,25 @@ pub fn match_columns(
 /// are built once per column, not per cell.
 pub struct CellParser<'q> {
     item: &'q ItemInfo,
+    /// Each option's value as written, where no other option is written the same way: a
+    /// cell that is exactly one of these is that option, with no lookup or check.
+    exact: Vec<(String, usize)>,
     by_value: HashMap<String, Scalar>,
     by_label: HashMap<String, Scalar>,
 }
 
 impl<'q> CellParser<'q> {
     pub fn new(item: &'q ItemInfo) -> Self {
+        let written: Vec<String> = item.options.iter().map(|o| o.value.to_string()).collect();
+        let exact = written
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| written.iter().filter(|x| x == w).count() == 1)
+            .map(|(i, w)| (w.clone(), i))
+            .collect();
         CellParser {
             item,
+            exact,
             by_value: item
                 .options
                 .iter()
@@ -158,7 +169,9 @@ impl<'q> CellParser<'q> {
         if let Some(v) = self.by_value.get(token) {
             return v.clone();
         }
-        if let Some(v) = self.by_label.get(&normalize(token)) {
+        if !self.by_label.is_empty()
+            && let Some(v) = self.by_label.get(&normalize(token))
+        {
             return v.clone();
         }
         match token.parse::<f64>() {
@@ -172,6 +185,11 @@ impl<'q> CellParser<'q> {
         let cell = cell.trim();
         if cell.is_empty() {
             return Ok(None);
+        }
+        if matches!(self.item.kind, ItemType::Choice | ItemType::Yesno)
+            && let Some((_, i)) = self.exact.iter().find(|(w, _)| w == cell)
+        {
+            return Ok(Some(Answer::Choice(*i)));
         }
         let written = match self.item.kind {
             ItemType::Text => Written::One(Scalar::Text(cell.to_string())),
@@ -195,25 +213,66 @@ impl<'q> CellParser<'q> {
     }
 }
 
-/// What one respondent's answers lead to, in the form the output needs.
-#[derive(Debug, Serialize)]
-pub struct RowResult {
+/// What one respondent's answers lead to, in the form the output needs (borrowing names from
+/// the questionnaire: nothing is copied per row that need not be).
+#[derive(Debug)]
+pub struct RowResult<'q> {
     pub id: String,
     pub date: String,
-    pub scales: IndexMap<String, ScaleCell>,
+    /// Every scale, in questionnaire order.
+    pub scales: Vec<ScaleCell<'q>>,
     pub flags: Vec<String>,
     pub safety: bool,
-    pub strategies: Vec<String>,
+    pub strategies: Vec<&'q str>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ScaleCell {
+#[derive(Debug)]
+pub struct ScaleCell<'q> {
+    pub id: &'q str,
     pub score: Option<f64>,
-    pub band: Option<String>,
+    pub band: Option<&'q str>,
+}
+
+/// As JSON: `{"id", "date", "scales": {<scale>: {"score", "band"}}, "flags", "safety",
+/// "strategies"}`.
+impl Serialize for RowResult<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Scales<'a, 'q>(&'a [ScaleCell<'q>]);
+        impl Serialize for Scales<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #[derive(Serialize)]
+                struct Cell<'a> {
+                    score: Option<f64>,
+                    band: Option<&'a str>,
+                }
+                s.collect_map(self.0.iter().map(|c| {
+                    let cell = Cell {
+                        score: c.score,
+                        band: c.band,
+                    };
+                    (c.id, cell)
+                }))
+            }
+        }
+        let mut st = s.serialize_struct("RowResult", 6)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("date", &self.date)?;
+        st.serialize_field("scales", &Scales(&self.scales))?;
+        st.serialize_field("flags", &self.flags)?;
+        st.serialize_field("safety", &self.safety)?;
+        st.serialize_field("strategies", &self.strategies)?;
+        st.end()
+    }
 }
 
 /// Scores one respondent: scales, flags, and the strategy ids a report would recommend.
-pub fn score_row(q: &Questionnaire, responses: &Responses, id: String, date: String) -> RowResult {
+pub fn score_row<'q>(
+    q: &'q Questionnaire,
+    responses: &Responses,
+    id: String,
+    date: String,
+) -> RowResult<'q> {
     let scored = scoring::score(q, responses);
     let eval = rules::evaluate_with(q, responses, &scored, false);
     let role = q
@@ -222,13 +281,13 @@ pub fn score_row(q: &Questionnaire, responses: &Responses, id: String, date: Str
             Some(Answer::Choice(i)) => Some(item.options[*i].value.to_string()),
             _ => None,
         });
-    let mut strategies: Vec<String> = Vec::new();
-    for pick in picks(q, &eval) {
-        let Some(s) = q.library.strategies.get(&pick.strategy) else {
+    let mut strategies: Vec<&'q str> = Vec::new();
+    for pick in ranked(q, &eval) {
+        let Some(s) = q.library.strategies.get(pick.strategy) else {
             continue;
         };
-        let fits = suits(&s.audience, role.as_deref())
-            && blocking_flags(q, &s.id, &|f| eval.has_flag(f)).is_empty();
+        let fits =
+            suits(&s.audience, role.as_deref()) && !s.avoid_with.iter().any(|f| eval.has_flag(f));
         if fits && !strategies.contains(&pick.strategy) {
             strategies.push(pick.strategy);
         }
@@ -240,19 +299,14 @@ pub fn score_row(q: &Questionnaire, responses: &Responses, id: String, date: Str
             .scales
             .iter()
             .zip(&scored.scales)
-            .map(|(info, s)| {
-                let band = s.band.map(|b| info.def.bands[b].id.clone());
-                (
-                    info.def.id.clone(),
-                    ScaleCell {
-                        score: s.score,
-                        band,
-                    },
-                )
+            .map(|(info, s)| ScaleCell {
+                id: &info.def.id,
+                score: s.score,
+                band: s.band.map(|b| info.def.bands[b].id.as_str()),
             })
             .collect(),
         safety: eval.has_flag("safety"),
-        flags: eval.raised.iter().map(|r| r.flag.clone()).collect(),
+        flags: eval.raised.into_iter().map(|r| r.flag).collect(),
         strategies,
     }
 }
@@ -300,27 +354,40 @@ impl<'q> Batch<'q> {
         h
     }
 
-    fn csv_record(&self, r: &RowResult) -> Vec<String> {
-        let mut out = vec![
-            r.id.clone(),
-            if r.safety {
-                "SAFETY".to_string()
-            } else {
-                String::new()
-            },
-            r.date.clone(),
-        ];
-        for cell in r.scales.values() {
-            out.push(
-                cell.score
-                    .map(crate::model::format_number)
-                    .unwrap_or_default(),
-            );
-            out.push(cell.band.clone().unwrap_or_default());
+    /// Writes one output row field by field, formatting numbers into a reused buffer.
+    fn write_csv_record<W: Write>(
+        w: &mut csv::Writer<W>,
+        r: &RowResult,
+        buf: &mut String,
+    ) -> csv::Result<()> {
+        w.write_field(&r.id)?;
+        w.write_field(if r.safety { "SAFETY" } else { "" })?;
+        w.write_field(&r.date)?;
+        for cell in &r.scales {
+            buf.clear();
+            if let Some(score) = cell.score {
+                crate::model::write_number(buf, score);
+            }
+            w.write_field(buf.as_bytes())?;
+            w.write_field(cell.band.unwrap_or_default())?;
         }
-        out.push(r.flags.join(";"));
-        out.push(r.strategies.join(";"));
-        out
+        buf.clear();
+        for (n, flag) in r.flags.iter().enumerate() {
+            if n > 0 {
+                buf.push(';');
+            }
+            buf.push_str(flag);
+        }
+        w.write_field(buf.as_bytes())?;
+        buf.clear();
+        for (n, s) in r.strategies.iter().enumerate() {
+            if n > 0 {
+                buf.push(';');
+            }
+            buf.push_str(s);
+        }
+        w.write_field(buf.as_bytes())?;
+        w.write_record(None::<&[u8]>)
     }
 
     /// Turns one CSV record into checked answers, or says what is wrong with it.
@@ -379,6 +446,7 @@ impl<'q> Batch<'q> {
         };
         let mut summary = Summary::default();
         let mut record = csv::StringRecord::new();
+        let mut number = String::new();
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -418,9 +486,9 @@ impl<'q> Batch<'q> {
             summary.flagged += usize::from(!result.flags.is_empty());
             summary.safety += usize::from(result.safety);
             match &mut sink {
-                Sink::Csv(w) => w
-                    .write_record(self.csv_record(&result))
-                    .map_err(csv_write_error)?,
+                Sink::Csv(w) => {
+                    Self::write_csv_record(w, &result, &mut number).map_err(csv_write_error)?
+                }
                 Sink::Json(w) => {
                     serde_json::to_writer(&mut *w, &result).map_err(|e| write_error(e.into()))?;
                     w.write_all(b"\n").map_err(write_error)?;

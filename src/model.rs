@@ -43,11 +43,20 @@ impl fmt::Display for Scalar {
 
 /// Numbers print without a trailing `.0` when whole, as people write them.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+    let mut out = String::new();
+    write_number(&mut out, n);
+    out
+}
+
+/// [`format_number`] into a buffer, for output written row after row.
+pub fn write_number(out: &mut String, n: f64) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
+        write!(out, "{}", n as i64)
     } else {
-        format!("{n}")
-    }
+        write!(out, "{n}")
+    };
 }
 
 impl Serialize for Scalar {

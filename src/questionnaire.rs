@@ -51,6 +51,8 @@ pub struct ItemInfo {
     pub help: String,
     pub kind: ItemType,
     pub options: Vec<Choice>,
+    /// Each option's value as conditions see it, made once (see `scoring::answer_value`).
+    pub option_values: Vec<minijinja::Value>,
     pub required: bool,
     /// All must hold for the item to be shown: the section's condition, then the item's.
     pub show_if: Vec<Condition>,
@@ -546,6 +548,10 @@ impl<'t> Checker<'t> {
                     text: item.text.clone(),
                     help: item.help.clone(),
                     kind: item.kind,
+                    option_values: options
+                        .iter()
+                        .map(|o| crate::scoring::scalar_value(&o.value))
+                        .collect(),
                     options,
                     required: item.required,
                     show_if,

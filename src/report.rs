@@ -322,35 +322,65 @@ pub struct Pick {
 
 /// Every recommendation of a raised flag (priority 0) or a fired rule, most urgent first.
 pub fn picks(q: &Questionnaire, eval: &Evaluation) -> Vec<Pick> {
+    ranked(q, eval)
+        .into_iter()
+        .map(|r| {
+            let reason = match r.source {
+                Source::Flag(def) => format!("your answers raised this concern: {}", def.title),
+                Source::Rule(n) => {
+                    let fired = &eval.fired[n];
+                    if fired.because.is_empty() {
+                        fired.finding.clone()
+                    } else {
+                        fired.because.clone()
+                    }
+                }
+            };
+            Pick {
+                strategy: r.strategy.to_string(),
+                priority: r.priority,
+                reason,
+                rule: match r.source {
+                    Source::Flag(_) => None,
+                    Source::Rule(n) => Some(eval.fired[n].rule),
+                },
+            }
+        })
+        .collect()
+}
+
+/// A recommendation before its reason is worded.
+pub struct Ranked<'q> {
+    pub strategy: &'q str,
+    pub priority: u8,
+    source: Source<'q>,
+}
+
+enum Source<'q> {
+    Flag(&'q crate::model::FlagDef),
+    /// The index in `Evaluation::fired`.
+    Rule(usize),
+}
+
+/// The order of [`picks`] without the reasons (batch scoring needs only the strategies).
+pub fn ranked<'q>(q: &'q Questionnaire, eval: &Evaluation) -> Vec<Ranked<'q>> {
     let mut out = Vec::new();
     for (id, def) in &q.library.flags {
         if eval.has_flag(id) {
-            for s in &def.recommend {
-                let reason = format!("your answers raised this concern: {}", def.title);
-                out.push(Pick {
-                    strategy: s.clone(),
-                    priority: 0,
-                    reason,
-                    rule: None,
-                });
-            }
+            out.extend(def.recommend.iter().map(|s| Ranked {
+                strategy: s,
+                priority: 0,
+                source: Source::Flag(def),
+            }));
         }
     }
-    for fired in &eval.fired {
+    for (n, fired) in eval.fired.iter().enumerate() {
         let rule = &q.rules[fired.rule].def;
-        let reason = if fired.because.is_empty() {
-            fired.finding.clone()
-        } else {
-            fired.because.clone()
-        };
-        for s in &rule.recommend {
-            out.push(Pick {
-                strategy: s.clone(),
-                priority: rule.priority,
-                reason: reason.clone(),
-                rule: Some(fired.rule),
-            });
-        }
+        out.extend(rule.recommend.iter().map(|s| Ranked {
+            strategy: s,
+            priority: rule.priority,
+            source: Source::Rule(n),
+        }));
     }
     // Stable: most urgent first, so each strategy's first reason is its most urgent one.
     out.sort_by_key(|p| p.priority);

@@ -46,13 +46,16 @@ pub struct Scored {
     pub visible: Vec<bool>,
     pub item_scores: Vec<Option<f64>>,
     pub scales: Vec<ScaleScore>,
+    /// Each item's answer as conditions see it (`None` if unanswered), shown or not.
+    pub values: Vec<Option<Value>>,
     /// Items that were answered but not shown (their condition did not hold): ignored.
     pub ignored: Vec<String>,
 }
 
 /// Scores `responses` on every scale of `q`.
 pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
-    let visible = visibility(q, responses);
+    let values = answer_values(q, responses);
+    let visible = visibility(q, &values);
     let item_scores: Vec<Option<f64>> = q
         .items
         .iter()
@@ -75,32 +78,35 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         visible,
         item_scores,
         scales,
+        values,
         ignored,
     }
 }
 
 /// Decides, in order, which items are shown: a condition that is false or unknown hides.
 /// A condition names only earlier items, whose visibility is known by then.
-fn visibility(q: &Questionnaire, responses: &Responses) -> Vec<bool> {
-    let values = answer_values(q, responses);
+fn visibility(q: &Questionnaire, values: &[Option<Value>]) -> Vec<bool> {
     let mut visible: Vec<bool> = Vec::with_capacity(q.items.len());
     for item in &q.items {
         let shown = item.show_if.is_empty() || {
             let slots = RowSlots {
                 q,
-                values: &values,
+                values,
                 visible: &visible,
                 scored: None,
                 flags: &[],
                 value: None,
             };
             let full = |high: bool| {
-                let view = AnswersView::new(q, Arc::new(values.clone()), Arc::new(visible.clone()));
+                let view =
+                    AnswersView::new(q, Arc::new(values.to_vec()), Arc::new(visible.clone()));
                 context(view.value(high), Value::UNDEFINED, &[], None)
             };
-            item.show_if
-                .iter()
-                .all(|c| matches!(c.decide(&slots, true, &full), Ok(Outcome::True)))
+            // Scales are not known yet: any condition naming one may depend on them.
+            item.show_if.iter().all(|c| {
+                let may_differ = c.may_depend_on_missing(&|i| slots.has_answer(i), &|_| false);
+                matches!(c.decide(&slots, may_differ, &full), Ok(Outcome::True))
+            })
         };
         visible.push(shown);
     }
@@ -372,17 +378,15 @@ fn context(answers: Value, scales: Value, flags: &[String], value: Option<&Value
 pub struct Facts<'a> {
     q: &'a Questionnaire,
     scored: &'a Scored,
-    values: Vec<Option<Value>>,
     pub flags: Vec<String>,
 }
 
 impl<'a> Facts<'a> {
     /// Answers, scales and flags, for rules and item flags.
-    pub fn new(q: &'a Questionnaire, responses: &Responses, scored: &'a Scored) -> Facts<'a> {
+    pub fn new(q: &'a Questionnaire, scored: &'a Scored) -> Facts<'a> {
         Facts {
             q,
             scored,
-            values: answer_values(q, responses),
             flags: Vec::new(),
         }
     }
@@ -391,7 +395,7 @@ impl<'a> Facts<'a> {
     pub fn slots<'s>(&'s self, value: Option<&'s Value>) -> RowSlots<'s> {
         RowSlots {
             q: self.q,
-            values: &self.values,
+            values: &self.scored.values,
             visible: &self.scored.visible,
             scored: Some(self.scored),
             flags: &self.flags,
@@ -404,7 +408,7 @@ impl<'a> Facts<'a> {
     pub fn context(&self, high: bool, value: Option<&Value>) -> Value {
         let answers = AnswersView::new(
             self.q,
-            Arc::new(self.values.clone()),
+            Arc::new(self.scored.values.clone()),
             Arc::new(self.scored.visible.clone()),
         );
         context(answers.value(high), self.scales(high), &self.flags, value)
@@ -465,16 +469,15 @@ fn map<K: Into<String>>(pairs: Vec<(K, Value)>) -> Value {
 /// How an answer looks to conditions: the option's value, a list of values, a number or text.
 pub fn answer_value(item: &ItemInfo, answer: &Answer) -> Value {
     match answer {
-        Answer::Choice(i) => scalar_value(&item.options[*i].value),
-        Answer::Multi(ix) => {
-            Value::from_iter(ix.iter().map(|&i| scalar_value(&item.options[i].value)))
-        }
+        Answer::Choice(i) => item.option_values[*i].clone(),
+        Answer::Multi(ix) => Value::from_iter(ix.iter().map(|&i| item.option_values[i].clone())),
         Answer::Number(n) => number_value(*n),
         Answer::Text(t) => Value::from(t.as_str()),
     }
 }
 
-fn scalar_value(s: &Scalar) -> Value {
+/// An option's value as conditions see it.
+pub fn scalar_value(s: &Scalar) -> Value {
     match s {
         Scalar::Number(n) => number_value(*n),
         Scalar::Text(t) => Value::from(t.as_str()),

@@ -182,7 +182,7 @@ fn batch_run(bencher: Bencher) {
     bencher.counter(ItemsCount::new(ROWS)).bench(|| {
         let mut r = reader(&DATA);
         let summary = b
-            .run(&mut r, std::io::sink(), &mut |_| {}, &mut |_, _, _| Ok(()))
+            .run(&mut r, std::io::sink(), 1, &mut |_| {}, None)
             .unwrap();
         assert_eq!(summary.scored, ROWS);
         summary

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
+use std::sync::mpsc;
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -428,51 +429,133 @@ impl<'q> Batch<'q> {
         Ok((responses, id, date))
     }
 
-    /// Runs the batch; the summary counts scored, bad and flagged rows.
-    pub fn run<R: Read, W: Write>(
+    /// Runs the batch; the summary counts scored, bad and flagged rows. `on_bad` hears of
+    /// each bad row and `on_row` (when given) of each scored one, in the order of the input.
+    ///
+    /// Rows are read on one thread, scored on `jobs` threads a chunk at a time, and written
+    /// in order on the calling thread; only a few chunks are in flight at any time, so memory
+    /// does not grow with the number of rows.
+    pub fn run<R: Read + Send, W: Write>(
         &self,
         reader: &mut csv::Reader<R>,
         output: W,
+        jobs: usize,
         on_bad: &mut dyn FnMut(BadRow),
-        on_row: &mut dyn FnMut(&Responses, &RowResult, u64) -> Result<(), Error>,
+        mut on_row: Option<&mut OnRow>,
     ) -> Result<Summary, Error> {
-        let mut sink = match self.format {
-            Output::Csv => {
-                let mut w = csv::Writer::from_writer(output);
-                w.write_record(self.csv_header()).map_err(csv_write_error)?;
-                Sink::Csv(Box::new(w))
-            }
-            Output::JsonLines => Sink::Json(std::io::BufWriter::new(output)),
-        };
+        let jobs = jobs.max(1);
+        let in_flight = 4 * jobs;
+        let mut output = std::io::BufWriter::new(output);
+        if self.format == Output::Csv {
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header
+                .write_record(self.csv_header())
+                .map_err(csv_write_error)?;
+            let header = header
+                .into_inner()
+                .map_err(|e| write_error(std::io::Error::other(e.to_string())))?;
+            output.write_all(&header).map_err(write_error)?;
+        }
+        let keep_rows = on_row.is_some();
         let mut summary = Summary::default();
-        let mut record = csv::StringRecord::new();
-        let mut number = String::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    summary.bad += 1;
-                    let row = e.position().map_or(0, |p| p.line());
-                    on_bad(BadRow {
-                        row,
-                        reason: format!("the line cannot be read: {e}"),
-                    });
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(Error::Read {
-                            path: "<batch input>".into(),
-                            source: std::io::Error::other(e.to_string()),
-                        });
+        std::thread::scope(|scope| -> Result<(), Error> {
+            // Empty chunks go round: reader -> workers -> here -> reader. Holding one is the
+            // permission to read more, which bounds what is in flight. Every channel end is
+            // owned by the thread that uses it, so when any of them stops (the input ends, or
+            // writing fails here), the others see it and stop too.
+            let (free_tx, free_rx) = mpsc::sync_channel::<Chunk>(in_flight);
+            let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(in_flight);
+            let (done_tx, done_rx) = mpsc::sync_channel::<ScoredChunk<'q>>(in_flight);
+            for _ in 0..in_flight {
+                let _ = free_tx.send(Chunk::default());
+            }
+            scope.spawn(move || read_chunks(reader, &free_rx, &work_tx));
+            let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+            for _ in 0..jobs {
+                let done_tx = done_tx.clone();
+                let work_rx = work_rx.clone();
+                scope.spawn(move || {
+                    while let Some(chunk) = next_chunk(&work_rx) {
+                        if done_tx.send(self.score_chunk(chunk, keep_rows)).is_err() {
+                            break;
+                        }
                     }
-                    continue;
+                });
+            }
+            drop((done_tx, work_rx));
+            let mut pending = std::collections::BTreeMap::new();
+            let mut next = 0u64;
+            for scored in done_rx {
+                pending.insert(scored.chunk.seq, scored);
+                while let Some(mut scored) = pending.remove(&next) {
+                    next += 1;
+                    output.write_all(&scored.out).map_err(write_error)?;
+                    for outcome in scored.outcomes.drain(..) {
+                        match outcome {
+                            Outcome::Bad(bad, fatal) => {
+                                summary.bad += 1;
+                                let reason = bad.reason.clone();
+                                on_bad(bad);
+                                if fatal {
+                                    return Err(Error::Read {
+                                        path: "<batch input>".into(),
+                                        source: std::io::Error::other(reason),
+                                    });
+                                }
+                            }
+                            Outcome::Scored(row) => {
+                                summary.scored += 1;
+                                summary.flagged += usize::from(row.flagged);
+                                summary.safety += usize::from(row.safety);
+                                if let (Some(f), Some((responses, result))) =
+                                    (on_row.as_mut(), &row.kept)
+                                {
+                                    f(responses, result, row.row)?;
+                                }
+                            }
+                        }
+                    }
+                    if let Some(e) = scored.failed {
+                        return Err(e);
+                    }
+                    // The reader may have finished: then nobody needs the chunk back.
+                    let _ = free_tx.try_send(scored.chunk);
                 }
             }
+            Ok(())
+        })?;
+        output.flush().map_err(write_error)?;
+        Ok(summary)
+    }
+
+    /// Parses, scores and formats one chunk of rows.
+    fn score_chunk(&self, chunk: Chunk, keep_rows: bool) -> ScoredChunk<'q> {
+        let mut scored = ScoredChunk {
+            out: Vec::new(),
+            outcomes: Vec::with_capacity(chunk.len),
+            failed: None,
+            chunk,
+        };
+        let mut csv_out =
+            (self.format == Output::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+        let mut number = String::new();
+        for k in 0..scored.chunk.len {
+            if let Some((row, reason, fatal)) = &scored.chunk.unreadable[k] {
+                let bad = BadRow {
+                    row: *row,
+                    reason: reason.clone(),
+                };
+                scored.outcomes.push(Outcome::Bad(bad, *fatal));
+                continue;
+            }
+            let record = &scored.chunk.records[k];
             let row = record.position().map_or(0, |p| p.line());
-            let (responses, id, date) = match self.responses(&record) {
+            let (responses, id, date) = match self.responses(record) {
                 Ok(r) => r,
                 Err(reason) => {
-                    summary.bad += 1;
-                    on_bad(BadRow { row, reason });
+                    scored
+                        .outcomes
+                        .push(Outcome::Bad(BadRow { row, reason }, false));
                     continue;
                 }
             };
@@ -482,31 +565,118 @@ impl<'q> Batch<'q> {
                 id
             };
             let result = score_row(self.q, &responses, id, date);
-            summary.scored += 1;
-            summary.flagged += usize::from(!result.flags.is_empty());
-            summary.safety += usize::from(result.safety);
-            match &mut sink {
-                Sink::Csv(w) => {
-                    Self::write_csv_record(w, &result, &mut number).map_err(csv_write_error)?
-                }
-                Sink::Json(w) => {
-                    serde_json::to_writer(&mut *w, &result).map_err(|e| write_error(e.into()))?;
-                    w.write_all(b"\n").map_err(write_error)?;
-                }
+            let written = match &mut csv_out {
+                Some(w) => Self::write_csv_record(w, &result, &mut number).map_err(csv_write_error),
+                None => serde_json::to_writer(&mut scored.out, &result)
+                    .map_err(|e| write_error(e.into()))
+                    .map(|()| scored.out.push(b'\n')),
+            };
+            if let Err(e) = written {
+                scored.failed = Some(e);
+                break;
             }
-            on_row(&responses, &result, row)?;
+            scored.outcomes.push(Outcome::Scored(Box::new(RowDone {
+                row,
+                flagged: !result.flags.is_empty(),
+                safety: result.safety,
+                kept: keep_rows.then_some((responses, result)),
+            })));
         }
-        match sink {
-            Sink::Csv(mut w) => w.flush().map_err(write_error)?,
-            Sink::Json(mut w) => w.flush().map_err(write_error)?,
+        if let Some(w) = csv_out {
+            match w.into_inner() {
+                Ok(bytes) => scored.out = bytes,
+                Err(e) => scored.failed = Some(write_error(std::io::Error::other(e.to_string()))),
+            }
         }
-        Ok(summary)
+        scored
     }
 }
 
-enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>),
-    Json(std::io::BufWriter<W>),
+/// What `Batch::run` calls for each scored row: its answers, result and row number.
+pub type OnRow<'a> = dyn FnMut(&Responses, &RowResult, u64) -> Result<(), Error> + 'a;
+
+/// Rows read together and handed to one worker.
+#[derive(Default)]
+struct Chunk {
+    seq: u64,
+    /// How many of `records` (kept from chunk to chunk for their buffers) are this chunk's.
+    len: usize,
+    records: Vec<csv::StringRecord>,
+    /// For each row, whether it could not be read: its row number, why, and whether reading
+    /// had to stop there.
+    unreadable: Vec<Option<(u64, String, bool)>>,
+}
+
+/// Rows per chunk: enough to make handing over cheap, few enough to keep memory small.
+const CHUNK_ROWS: usize = 256;
+
+/// Fills free chunks with records until the input ends or fails.
+fn read_chunks<R: Read>(
+    reader: &mut csv::Reader<R>,
+    free: &mpsc::Receiver<Chunk>,
+    work: &mpsc::SyncSender<Chunk>,
+) {
+    let mut seq = 0;
+    let mut done = false;
+    while !done {
+        let Ok(mut chunk) = free.recv() else { return };
+        chunk.seq = seq;
+        chunk.len = 0;
+        seq += 1;
+        while chunk.len < CHUNK_ROWS && !done {
+            if chunk.records.len() == chunk.len {
+                chunk.records.push(csv::StringRecord::new());
+                chunk.unreadable.push(None);
+            }
+            let k = chunk.len;
+            chunk.unreadable[k] = None;
+            match reader.read_record(&mut chunk.records[k]) {
+                Ok(false) => {
+                    done = true;
+                    continue;
+                }
+                Ok(true) => {}
+                Err(e) => {
+                    let row = e.position().map_or(0, |p| p.line());
+                    done = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    let reason = format!("the line cannot be read: {e}");
+                    chunk.unreadable[k] = Some((row, reason, done));
+                }
+            }
+            chunk.len += 1;
+        }
+        if work.send(chunk).is_err() {
+            return;
+        }
+    }
+}
+
+/// The next chunk to score, or `None` when reading is over.
+fn next_chunk(work: &std::sync::Mutex<mpsc::Receiver<Chunk>>) -> Option<Chunk> {
+    work.lock().ok()?.recv().ok()
+}
+
+/// A chunk after scoring: its rows formatted for the output, and what happened to each row.
+struct ScoredChunk<'q> {
+    chunk: Chunk,
+    out: Vec<u8>,
+    outcomes: Vec<Outcome<'q>>,
+    /// Formatting the output failed (after the rows in `outcomes`).
+    failed: Option<Error>,
+}
+
+enum Outcome<'q> {
+    /// A bad row, and whether reading stopped there.
+    Bad(BadRow, bool),
+    Scored(Box<RowDone<'q>>),
+}
+
+struct RowDone<'q> {
+    row: u64,
+    flagged: bool,
+    safety: bool,
+    /// The answers and result, for `on_row`.
+    kept: Option<(Responses, RowResult<'q>)>,
 }
 
 fn write_error(source: std::io::Error) -> Error {

@@ -129,6 +129,10 @@ enum Command {
         /// Also write one Markdown report per respondent into this folder.
         #[arg(long, value_name = "DIR")]
         reports: Option<PathBuf>,
+        /// How many threads score rows (default: one per processor). The output is the same
+        /// whatever the number.
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
         #[command(flatten)]
         out: Output,
     },
@@ -488,6 +492,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             map,
             format,
             reports,
+            jobs,
             out,
         } => batch(
             &questionnaire,
@@ -495,6 +500,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             map.as_deref(),
             format,
             reports.as_deref(),
+            jobs,
             &out,
         ),
         Command::Compare {
@@ -569,6 +575,7 @@ fn batch(
     map: Option<&Path>,
     format: BatchFormat,
     reports: Option<&Path>,
+    jobs: Option<u16>,
     out: &Output,
 ) -> Result<ExitCode, Error> {
     use std::io::IsTerminal;
@@ -668,6 +675,10 @@ fn batch(
             )
         })
     };
+    let jobs = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let mut on_row = |responses: &mend::answers::Responses,
                       result: &mend::batch::RowResult,
                       _row: u64|
@@ -691,9 +702,10 @@ fn batch(
             let mut file = mend::output::AtomicFile::create(target, out.force)?;
             let summary = batch.run(
                 &mut reader,
-                std::io::BufWriter::new(&mut file),
+                &mut file,
+                jobs,
                 &mut on_bad,
-                &mut on_row,
+                reports.is_some().then_some(&mut on_row),
             )?;
             file.commit()?;
             summary
@@ -701,8 +713,9 @@ fn batch(
         None => batch.run(
             &mut reader,
             std::io::stdout().lock(),
+            jobs,
             &mut on_bad,
-            &mut on_row,
+            reports.is_some().then_some(&mut on_row),
         )?,
     };
     bar.finish_and_clear();

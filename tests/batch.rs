@@ -186,3 +186,71 @@ fn a_csv_matching_no_question_is_refused() {
             "no column matches a question of `mini`",
         ));
 }
+
+/// Many rows (more than a few chunks), good and bad, in a known order.
+fn many_rows(n: usize) -> String {
+    let mut text = String::from("id,role,a,b,c,f,d,causes,afraid\n");
+    let roles = ["hurt", "broke", "both"];
+    let four = ["never", "rarely", "often", "always"];
+    for i in 0..n {
+        let row = match i % 97 {
+            13 => format!("r{i},hurt,9,1,never,never,1,lies,no\n"), // not an option
+            41 => format!("r{i},hurt,3\n"),                         // too few fields
+            _ => format!(
+                "r{i},{},{},{},{},{},{},{},{}\n",
+                roles[i % 3],
+                1 + i % 5,
+                1 + (i / 5) % 5,
+                four[i % 4],
+                four[(i / 4) % 4],
+                i % 11,
+                ["lies", "debt", "lies;debt", ""][i % 4],
+                if i % 7 == 0 { "yes" } else { "no" }
+            ),
+        };
+        text.push_str(&row);
+    }
+    text
+}
+
+#[test]
+fn the_output_is_the_same_whatever_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.csv");
+    fs::write(&input, many_rows(5000)).unwrap();
+    let run = |jobs: &str, format: &str| {
+        let out = mend()
+            .args(["batch", "tests/fixtures/mini.yaml"])
+            .arg(&input)
+            .args(["--format", format, "-j", jobs])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        (out.stdout, String::from_utf8(out.stderr).unwrap())
+    };
+    for format in ["csv", "json"] {
+        let (one, one_err) = run("1", format);
+        assert!(
+            one_err.contains("scored 4896 rows, skipped 104 bad rows"),
+            "{one_err}"
+        );
+        for jobs in ["2", "7"] {
+            let (many, many_err) = run(jobs, format);
+            assert!(one == many, "{format} output differs with -j {jobs}");
+            assert_eq!(
+                one_err.replace(&input.display().to_string(), ""),
+                many_err.replace(&input.display().to_string(), ""),
+                "{format} messages differ with -j {jobs}"
+            );
+        }
+    }
+    // Bad rows are told in the order of the input.
+    let (_, err) = run("7", "csv");
+    let rows: Vec<u64> = err
+        .lines()
+        .filter_map(|l| l.split(": row ").nth(1)?.split(':').next()?.parse().ok())
+        .collect();
+    assert_eq!(rows.len(), 104);
+    assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
+}

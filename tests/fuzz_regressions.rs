@@ -76,11 +76,12 @@ fn batch_csv(data: &[u8], q: &Questionnaire) -> Option<mend::batch::Summary> {
         .run(
             &mut reader,
             std::io::sink(),
+            2,
             &mut |_| bad += 1,
-            &mut |responses, _, _| {
+            Some(&mut |responses, _, _| {
                 let _ = mend::assess(q, responses, "2026-01-01");
                 Ok(())
-            },
+            }),
         )
         .expect("writing to a sink cannot fail");
     assert_eq!(summary.bad, bad);

@@ -39,13 +39,14 @@ fuzz_target!(|data: &[u8]| {
         .run(
             &mut reader,
             std::io::sink(),
+            2,
             &mut |_| bad += 1,
-            &mut |responses, _result, _row| {
+            Some(&mut |responses, _result, _row| {
                 rows += 1;
                 // What `--reports DIR` does per row: assess (missing answers are an error).
                 let _ = mend::assess(q, responses, "2026-01-01");
                 Ok(())
-            },
+            }),
         )
         .expect("writing to a sink cannot fail");
     assert_eq!(summary.bad, bad, "every bad row is reported");

@@ -25,6 +25,20 @@ pub trait Slots {
     fn flags(&self) -> &[String];
     /// The answer an item flag's condition is about (`value`).
     fn value(&self) -> Value;
+    /// A choice item's answer as the option chosen (see [`Resolve::options`]).
+    fn choice(&self, item: usize, high: bool) -> Choice;
+    /// A scale's band; `None` when it has none, or scales cannot be read here.
+    fn band(&self, scale: usize) -> Option<Option<usize>>;
+}
+
+/// What a choice item's answer can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Option(usize),
+    /// Unanswered (or not shown): undefined.
+    Missing,
+    /// Unanswered, in the high view of an item whose options are numbers (`expr::HIGH`).
+    High,
 }
 
 /// The fields of `scales.<id>` that conditions can read.
@@ -60,6 +74,11 @@ impl ScaleField {
 pub trait Resolve {
     fn item(&self, id: &str) -> Option<usize>;
     fn scale(&self, id: &str) -> Option<usize>;
+    /// A choice item's option values as conditions see them, and whether a missing answer
+    /// is `HIGH` in the high view; `None` for other items.
+    fn options(&self, item: usize) -> Option<(&[Value], bool)>;
+    /// A scale's bands as (id, label).
+    fn bands(&self, scale: usize) -> Vec<(Value, Value)>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,12 +138,181 @@ pub enum Node {
     If(Box<Node>, Box<Node>, Option<Box<Node>>),
     Test(Test, Box<Node>),
     Length(Box<Node>),
+    /// A part that reads one answer or band of a few possible values, worked out for each
+    /// of them when compiled (`None` where the tree gives up).
+    Table(Slot, Box<Table>),
+}
+
+/// The one thing a [`Node::Table`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Choice(usize),
+    Band(usize),
+}
+
+/// A part's value for each state of its slot.
+#[derive(Debug)]
+pub struct Table {
+    /// For each option (or band).
+    each: Vec<Option<Value>>,
+    missing: Option<Value>,
+    high: Option<Value>,
 }
 
 /// Compiles `source`, or `None` when it uses something the tree does not cover.
 pub fn compile(source: &str, names: &dyn Resolve) -> Option<Node> {
     let expr = parse_expr(source).ok()?;
-    node(&expr, names)
+    Some(tabulate(node(&expr, names)?, names))
+}
+
+/// What a part of a condition reads.
+enum Reads {
+    Nothing,
+    One(Slot),
+    /// Several things, or one with too many values to list.
+    Many,
+}
+
+impl Reads {
+    fn and(self, other: Reads) -> Reads {
+        match (self, other) {
+            (Reads::Nothing, r) | (r, Reads::Nothing) => r,
+            (Reads::One(a), Reads::One(b)) if a == b => Reads::One(a),
+            _ => Reads::Many,
+        }
+    }
+}
+
+impl Node {
+    fn children(&self) -> Vec<&Node> {
+        match self {
+            Node::Not(a) | Node::Test(_, a) | Node::Length(a) => vec![a],
+            Node::And(a, b) | Node::Or(a, b) => vec![a, b],
+            Node::Compare(first, ops) => std::iter::once(&**first)
+                .chain(ops.iter().map(|(_, n)| n))
+                .collect(),
+            Node::If(a, b, c) => [Some(&**a), Some(&**b), c.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn reads(&self, names: &dyn Resolve) -> Reads {
+        match self {
+            Node::Const(_) | Node::List(..) => Reads::Nothing,
+            Node::Answer(i) if names.options(*i).is_some() => Reads::One(Slot::Choice(*i)),
+            Node::Scale(i, ScaleField::Band | ScaleField::Label) => Reads::One(Slot::Band(*i)),
+            Node::Answer(_) | Node::Scale(..) | Node::Flags | Node::ItemValue => Reads::Many,
+            Node::Table(..) => Reads::Many,
+            other => other
+                .children()
+                .into_iter()
+                .fold(Reads::Nothing, |acc, c| acc.and(c.reads(names))),
+        }
+    }
+}
+
+/// Replaces each largest part that reads a single choice answer or band by its table.
+fn tabulate(node: Node, names: &dyn Resolve) -> Node {
+    if let Reads::One(slot) = node.reads(names) {
+        return Node::Table(slot, Box::new(Table::of(&node, slot, names)));
+    }
+    let t = |n: Box<Node>| Box::new(tabulate(*n, names));
+    match node {
+        Node::Not(a) => Node::Not(t(a)),
+        Node::Test(k, a) => Node::Test(k, t(a)),
+        Node::Length(a) => Node::Length(t(a)),
+        Node::And(a, b) => Node::And(t(a), t(b)),
+        Node::Or(a, b) => Node::Or(t(a), t(b)),
+        Node::Compare(first, ops) => Node::Compare(
+            t(first),
+            ops.into_iter()
+                .map(|(op, n)| (op, tabulate(n, names)))
+                .collect(),
+        ),
+        Node::If(a, b, c) => Node::If(t(a), t(b), c.map(t)),
+        other => other,
+    }
+}
+
+/// Slots that hold one state of one slot, for working out a table.
+struct Fixed<'a> {
+    state: Choice,
+    options: &'a [Value],
+    bands: &'a [(Value, Value)],
+}
+
+impl Slots for Fixed<'_> {
+    fn answer(&self, _: usize, _: bool) -> Value {
+        match self.state {
+            Choice::Option(k) => self.options[k].clone(),
+            Choice::Missing => Value::UNDEFINED,
+            Choice::High => Value::from(crate::expr::HIGH),
+        }
+    }
+    fn scale(&self, _: usize, field: ScaleField, _: bool) -> Option<Value> {
+        Some(match (self.state, field) {
+            (Choice::Option(b), ScaleField::Band) => self.bands[b].0.clone(),
+            (Choice::Option(b), ScaleField::Label) => self.bands[b].1.clone(),
+            _ => Value::UNDEFINED,
+        })
+    }
+    fn flags(&self) -> &[String] {
+        &[]
+    }
+    fn value(&self) -> Value {
+        Value::UNDEFINED
+    }
+    fn choice(&self, _: usize, _: bool) -> Choice {
+        self.state
+    }
+    fn band(&self, _: usize) -> Option<Option<usize>> {
+        Some(match self.state {
+            Choice::Option(b) => Some(b),
+            _ => None,
+        })
+    }
+}
+
+impl Table {
+    fn of(node: &Node, slot: Slot, names: &dyn Resolve) -> Table {
+        let (options, high, bands) = match slot {
+            Slot::Choice(i) => {
+                let (options, high) = names.options(i).unwrap_or((&[], false));
+                (options.to_vec(), high, Vec::new())
+            }
+            Slot::Band(i) => (Vec::new(), false, names.bands(i)),
+        };
+        let count = options.len().max(bands.len());
+        let at = |state: Choice| {
+            let fixed = Fixed {
+                state,
+                options: &options,
+                bands: &bands,
+            };
+            node.eval(&fixed, state == Choice::High).ok()
+        };
+        Table {
+            each: (0..count).map(|k| at(Choice::Option(k))).collect(),
+            missing: at(Choice::Missing),
+            high: if high {
+                at(Choice::High)
+            } else {
+                at(Choice::Missing)
+            },
+        }
+    }
+
+    fn get(&self, state: Choice) -> Result<Value, GaveUp> {
+        let v = match state {
+            Choice::Option(k) => self.each.get(k).and_then(Option::as_ref),
+            Choice::Missing => self.missing.as_ref(),
+            Choice::High => self.high.as_ref(),
+        };
+        v.cloned().ok_or(GaveUp)
+    }
 }
 
 fn node(expr: &Expr, names: &dyn Resolve) -> Option<Node> {
@@ -325,6 +513,13 @@ impl Node {
                     Test::False => minijinja::tests::is_false(&v),
                 })
             }
+            Node::Table(slot, table) => table.get(match *slot {
+                Slot::Choice(i) => s.choice(i, high),
+                Slot::Band(i) => match s.band(i).ok_or(GaveUp)? {
+                    Some(b) => Choice::Option(b),
+                    None => Choice::Missing,
+                },
+            })?,
             Node::Length(e) => {
                 let v = e.eval(s, high)?;
                 if v.is_undefined() {
@@ -421,6 +616,12 @@ mod tests {
         fn value(&self) -> Value {
             Value::UNDEFINED
         }
+        fn choice(&self, _: usize, _: bool) -> Choice {
+            Choice::Missing
+        }
+        fn band(&self, _: usize) -> Option<Option<usize>> {
+            Some(None)
+        }
     }
 
     struct Names;
@@ -431,6 +632,12 @@ mod tests {
         }
         fn scale(&self, id: &str) -> Option<usize> {
             (id == "s").then_some(0)
+        }
+        fn options(&self, _: usize) -> Option<(&[Value], bool)> {
+            None
+        }
+        fn bands(&self, _: usize) -> Vec<(Value, Value)> {
+            Vec::new()
         }
     }
 

@@ -94,18 +94,40 @@ pub struct RuleInfo {
     pub finding: Text,
 }
 
-/// Item and scale ids to their positions, for compiling conditions.
-struct Positions {
+/// Item and scale ids to their positions, and what choice answers and bands can be, for
+/// compiling conditions.
+struct Positions<'a> {
     items: HashMap<String, usize>,
     scales: HashMap<String, usize>,
+    /// Per item: its option values, if it is a choice, and whether its answers are numbers.
+    options: Vec<Option<(Vec<minijinja::Value>, bool)>>,
+    scale_info: &'a [ScaleInfo],
 }
 
-impl crate::compiled::Resolve for Positions {
+impl crate::compiled::Resolve for Positions<'_> {
     fn item(&self, id: &str) -> Option<usize> {
         self.items.get(id).copied()
     }
     fn scale(&self, id: &str) -> Option<usize> {
         self.scales.get(id).copied()
+    }
+    fn options(&self, item: usize) -> Option<(&[minijinja::Value], bool)> {
+        self.options[item]
+            .as_ref()
+            .map(|(values, numeric)| (values.as_slice(), *numeric))
+    }
+    fn bands(&self, scale: usize) -> Vec<(minijinja::Value, minijinja::Value)> {
+        self.scale_info[scale]
+            .def
+            .bands
+            .iter()
+            .map(|b| {
+                (
+                    minijinja::Value::from(b.id.as_str()),
+                    minijinja::Value::from(b.label.as_str()),
+                )
+            })
+            .collect()
     }
 }
 
@@ -123,6 +145,14 @@ fn link_conditions(items: &mut [ItemInfo], scales: &[ScaleInfo], rules: &mut [Ru
             .enumerate()
             .map(|(i, s)| (s.def.id.clone(), i))
             .collect(),
+        options: items
+            .iter()
+            .map(|item| {
+                matches!(item.kind, ItemType::Choice | ItemType::Yesno)
+                    .then(|| (item.option_values.clone(), item.numeric))
+            })
+            .collect(),
+        scale_info: scales,
     };
     let numeric: Vec<bool> = items.iter().map(|i| i.numeric).collect();
     let numeric = |i: usize| numeric[i];

@@ -8,7 +8,7 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 
 use crate::answers::{Answer, Responses};
-use crate::compiled::{ScaleField, Slots};
+use crate::compiled::{Choice, ScaleField, Slots};
 use crate::expr::{Condition, HIGH, Outcome};
 use crate::model::{Method, Scalar};
 use crate::questionnaire::{ItemInfo, Parts, Questionnaire, ScaleInfo};
@@ -48,6 +48,8 @@ pub struct Scored {
     pub scales: Vec<ScaleScore>,
     /// Each item's answer as conditions see it (`None` if unanswered), shown or not.
     pub values: Vec<Option<Value>>,
+    /// For choice items answered, the option chosen.
+    pub choices: Vec<Option<usize>>,
     /// Items that were answered but not shown (their condition did not hold): ignored.
     pub ignored: Vec<String>,
 }
@@ -55,7 +57,15 @@ pub struct Scored {
 /// Scores `responses` on every scale of `q`.
 pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
     let values = answer_values(q, responses);
-    let visible = visibility(q, &values);
+    let choices: Vec<Option<usize>> = q
+        .items
+        .iter()
+        .map(|item| match responses.answered(item) {
+            Some(Answer::Choice(k)) => Some(*k),
+            _ => None,
+        })
+        .collect();
+    let visible = visibility(q, &values, &choices);
     let item_scores: Vec<Option<f64>> = q
         .items
         .iter()
@@ -79,19 +89,21 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         item_scores,
         scales,
         values,
+        choices,
         ignored,
     }
 }
 
 /// Decides, in order, which items are shown: a condition that is false or unknown hides.
 /// A condition names only earlier items, whose visibility is known by then.
-fn visibility(q: &Questionnaire, values: &[Option<Value>]) -> Vec<bool> {
+fn visibility(q: &Questionnaire, values: &[Option<Value>], choices: &[Option<usize>]) -> Vec<bool> {
     let mut visible: Vec<bool> = Vec::with_capacity(q.items.len());
     for item in &q.items {
         let shown = item.show_if.is_empty() || {
             let slots = RowSlots {
                 q,
                 values,
+                choices,
                 visible: &visible,
                 scored: None,
                 flags: &[],
@@ -118,6 +130,7 @@ fn visibility(q: &Questionnaire, values: &[Option<Value>]) -> Vec<bool> {
 pub struct RowSlots<'a> {
     q: &'a Questionnaire,
     values: &'a [Option<Value>],
+    choices: &'a [Option<usize>],
     /// Visibility decided so far (a prefix while deciding visibility).
     visible: &'a [bool],
     /// `None` while deciding visibility: scales are not known yet.
@@ -170,6 +183,18 @@ impl Slots for RowSlots<'_> {
 
     fn value(&self) -> Value {
         self.value.cloned().unwrap_or(Value::UNDEFINED)
+    }
+
+    fn choice(&self, i: usize, high: bool) -> Choice {
+        match self.choices[i] {
+            Some(k) if self.has_answer(i) => Choice::Option(k),
+            _ if high && self.q.numeric[i] => Choice::High,
+            _ => Choice::Missing,
+        }
+    }
+
+    fn band(&self, i: usize) -> Option<Option<usize>> {
+        Some(self.scored?.scales[i].band)
     }
 }
 
@@ -396,6 +421,7 @@ impl<'a> Facts<'a> {
         RowSlots {
             q: self.q,
             values: &self.scored.values,
+            choices: &self.scored.choices,
             visible: &self.scored.visible,
             scored: Some(self.scored),
             flags: &self.flags,

@@ -120,7 +120,7 @@ fn parsed() -> Vec<mend::answers::Responses> {
     let b = batch();
     let mut r = reader(&DATA);
     r.records()
-        .map(|rec| b.responses(&rec.unwrap()).unwrap().0)
+        .map(|rec| b.responses(&rec.unwrap()).unwrap())
         .collect()
 }
 
@@ -146,7 +146,7 @@ fn csv_read_and_parse(bencher: Bencher) {
         let mut record = csv::StringRecord::new();
         let mut n = 0usize;
         while r.read_record(&mut record).unwrap() {
-            n += b.responses(&record).unwrap().0.answers.len();
+            n += b.responses(&record).unwrap().answers.len();
         }
         n
     });

@@ -167,7 +167,9 @@ impl<'q> CellParser<'q> {
 
     fn one(&self, token: &str) -> Scalar {
         let token = token.trim();
-        if let Some(v) = self.by_value.get(token) {
+        if !self.by_value.is_empty()
+            && let Some(v) = self.by_value.get(token)
+        {
             return v.clone();
         }
         if !self.by_label.is_empty()
@@ -279,7 +281,11 @@ pub fn score_row<'q>(
     let role = q
         .role_item()
         .and_then(|item| match responses.answered(item) {
-            Some(Answer::Choice(i)) => Some(item.options[*i].value.to_string()),
+            // Roles are texts (`hurt`, `broke`); any other value suits every strategy.
+            Some(Answer::Choice(i)) => match &item.options[*i].value {
+                Scalar::Text(t) => Some(t.as_str()),
+                Scalar::Number(_) => None,
+            },
             _ => None,
         });
     let mut strategies: Vec<&'q str> = Vec::new();
@@ -391,11 +397,9 @@ impl<'q> Batch<'q> {
         w.write_record(None::<&[u8]>)
     }
 
-    /// Turns one CSV record into checked answers, or says what is wrong with it.
-    pub fn responses(
-        &self,
-        record: &csv::StringRecord,
-    ) -> Result<(Responses, String, String), String> {
+    /// Turns one CSV record into checked answers (with the respondent's id and date), or
+    /// says what is wrong with it.
+    pub fn responses(&self, record: &csv::StringRecord) -> Result<Responses, String> {
         if record.len() != self.columns.len() {
             return Err(format!(
                 "it has {} fields, but the header has {}",
@@ -403,30 +407,21 @@ impl<'q> Batch<'q> {
                 self.columns.len()
             ));
         }
-        let mut answers = vec![None; self.q.items.len()];
-        let (mut id, mut date) = (String::new(), String::new());
+        let mut responses = Responses::empty(self.q);
+        let mut date = String::new();
         for ((column, parser), cell) in self.columns.iter().zip(&self.parsers).zip(record.iter()) {
             match (column, parser) {
-                (Column::Item(i), Some(parser)) => {
-                    let item = &self.q.items[*i];
-                    match parser.parse(cell) {
-                        Ok(Some(a)) => answers[*i] = Some(a),
-                        Ok(None) => {}
-                        Err(e) => return Err(format!("column \"{}\": {e}", item.id)),
-                    }
-                }
-                (Column::Id, _) => id = cell.trim().to_string(),
+                (Column::Item(i), Some(parser)) => match parser.parse(cell) {
+                    Ok(answer) => responses.answers[*i] = answer,
+                    Err(e) => return Err(format!("column \"{}\": {e}", self.q.items[*i].id)),
+                },
+                (Column::Id, _) => responses.respondent = cell.trim().to_string(),
                 (Column::Date, _) => date = cell.trim().to_string(),
                 _ => {}
             }
         }
-        let responses = Responses {
-            respondent: id.clone(),
-            date: Some(date.clone()),
-            answers,
-            private: Vec::new(),
-        };
-        Ok((responses, id, date))
+        responses.date = Some(date);
+        Ok(responses)
     }
 
     /// Runs the batch; the summary counts scored, bad and flagged rows. `on_bad` hears of
@@ -550,7 +545,7 @@ impl<'q> Batch<'q> {
             }
             let record = &scored.chunk.records[k];
             let row = record.position().map_or(0, |p| p.line());
-            let (responses, id, date) = match self.responses(record) {
+            let mut responses = match self.responses(record) {
                 Ok(r) => r,
                 Err(reason) => {
                     scored
@@ -559,11 +554,21 @@ impl<'q> Batch<'q> {
                     continue;
                 }
             };
-            let id = if id.is_empty() {
-                format!("row {row}")
+            // The id and date move to the result, unless `on_row` needs the answers whole.
+            let (mut id, date) = if keep_rows {
+                (
+                    responses.respondent.clone(),
+                    responses.date.clone().unwrap_or_default(),
+                )
             } else {
-                id
+                (
+                    std::mem::take(&mut responses.respondent),
+                    responses.date.take().unwrap_or_default(),
+                )
             };
+            if id.is_empty() {
+                id = format!("row {row}");
+            }
             let result = score_row(self.q, &responses, id, date);
             let written = match &mut csv_out {
                 Some(w) => Self::write_csv_record(w, &result, &mut number).map_err(csv_write_error),

@@ -56,21 +56,26 @@ pub struct Scored {
 
 /// Scores `responses` on every scale of `q`.
 pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
-    let values = answer_values(q, responses);
-    let choices: Vec<Option<usize>> = q
-        .items
-        .iter()
-        .map(|item| match responses.answered(item) {
+    let n = q.items.len();
+    let (mut values, mut choices, mut raw_scores) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for item in &q.items {
+        let answer = responses.answered(item);
+        values.push(answer.map(|a| answer_value(item, a)));
+        choices.push(match answer {
             Some(Answer::Choice(k)) => Some(*k),
             _ => None,
-        })
-        .collect();
+        });
+        raw_scores.push(answer.and_then(|a| answer_score(item, a)));
+    }
     let visible = visibility(q, &values, &choices);
-    let item_scores: Vec<Option<f64>> = q
-        .items
-        .iter()
+    let item_scores: Vec<Option<f64>> = raw_scores
+        .into_iter()
         .zip(&visible)
-        .map(|(item, &shown)| shown.then(|| item_score(item, responses)).flatten())
+        .map(|(score, &shown)| score.filter(|_| shown))
         .collect();
     let ignored = q
         .items
@@ -79,7 +84,7 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         .filter(|(item, shown)| !**shown && responses.given(item).is_some())
         .map(|(item, _)| item.id.clone())
         .collect();
-    let mut scales: Vec<ScaleScore> = Vec::new();
+    let mut scales: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
     for scale in &q.scales {
         let s = scale_score(scale, &q.items, &visible, &item_scores, &scales);
         scales.push(s);
@@ -198,18 +203,15 @@ impl Slots for RowSlots<'_> {
     }
 }
 
-/// Each item's answer as conditions see it, or `None` if unanswered.
-fn answer_values(q: &Questionnaire, responses: &Responses) -> Vec<Option<Value>> {
-    q.items
-        .iter()
-        .map(|item| responses.answered(item).map(|a| answer_value(item, a)))
-        .collect()
-}
-
 /// An item's score, reversed if it is reverse keyed; `None` if unanswered or unscorable.
 pub fn item_score(item: &ItemInfo, responses: &Responses) -> Option<f64> {
+    answer_score(item, responses.answered(item)?)
+}
+
+/// The score of an answer (already known to be a real one), reversed if need be.
+fn answer_score(item: &ItemInfo, answer: &Answer) -> Option<f64> {
     let (lo, hi) = item.range?;
-    let raw = match responses.answered(item)? {
+    let raw = match answer {
         Answer::Choice(i) => option_score(item, *i)?,
         Answer::Multi(ix) => ix
             .iter()
@@ -233,32 +235,36 @@ fn scale_score(
     item_scores: &[Option<f64>],
     earlier: &[ScaleScore],
 ) -> ScaleScore {
-    // Each usable part as (value, lowest, highest, weight), and the weights of all parts.
-    let (parts, shown, all_weights): (Vec<[f64; 4]>, usize, Vec<f64>) = match &scale.parts {
-        Parts::Items(ix) => (
-            ix.iter()
-                .filter_map(|&i| {
-                    let (lo, hi) = items[i].range?;
-                    item_scores[i].map(|v| [v, lo, hi, items[i].weight])
-                })
-                .collect(),
-            ix.iter().filter(|&&i| visible[i]).count(),
-            ix.iter().map(|&i| items[i].weight).collect(),
-        ),
-        Parts::Subscales(ix) => (
-            ix.iter()
-                .filter_map(|&i| {
-                    earlier[i]
-                        .score
-                        .map(|v| [v, earlier[i].min, earlier[i].max, 1.0])
-                })
-                .collect(),
-            ix.len(),
-            vec![1.0; ix.len()],
-        ),
+    // Over the usable parts: the sums of their values, lowest and highest possible scores
+    // (times their weights for a weighted sum), in the parts' order.
+    let weighted = scale.def.score == Method::WeightedSum;
+    let (mut raw, mut lo, mut hi, mut answered) = (0.0, 0.0, 0.0, 0usize);
+    let mut add = |[v, l, h, w]: [f64; 4]| {
+        let w = if weighted { w } else { 1.0 };
+        raw += v * w;
+        lo += l * w;
+        hi += h * w;
+        answered += 1;
+    };
+    let (shown, all) = match &scale.parts {
+        Parts::Items(ix) => {
+            for &i in ix {
+                if let (Some((l, h)), Some(v)) = (items[i].range, item_scores[i]) {
+                    add([v, l, h, items[i].weight]);
+                }
+            }
+            (ix.iter().filter(|&&i| visible[i]).count(), ix.len())
+        }
+        Parts::Subscales(ix) => {
+            for &i in ix {
+                if let Some(v) = earlier[i].score {
+                    add([v, earlier[i].min, earlier[i].max, 1.0]);
+                }
+            }
+            (ix.len(), ix.len())
+        }
     };
     let needed = scale.def.needs.required(shown);
-    let answered = parts.len();
     let mut result = ScaleScore {
         score: None,
         band: None,
@@ -272,16 +278,7 @@ fn scale_score(
     if shown == 0 || answered < needed || answered == 0 {
         return result;
     }
-    // Plain sums (weighted or not) and means over the parts answered: k = 0 the values,
-    // 1 their lowest, 2 their highest possible scores.
-    let total = |k: usize| -> f64 {
-        match scale.def.score {
-            Method::WeightedSum => parts.iter().map(|p| p[k] * p[3]).sum(),
-            _ => parts.iter().map(|p| p[k]).sum(),
-        }
-    };
-    let (raw, lo, hi) = (total(0), total(1), total(2));
-    let complete = answered == all_weights.len();
+    let complete = answered == all;
     let (score, min, max) = match scale.def.score {
         Method::Mean => {
             // The mean of what was answered; its range is the one those questions allow.
@@ -302,7 +299,7 @@ fn scale_score(
     let score = round2(score);
     result.min = round2(min);
     result.max = round2(max);
-    result.prorated = scale.def.score != Method::Mean && answered < all_weights.len();
+    result.prorated = scale.def.score != Method::Mean && answered < all;
     result.band = band_of(scale, score);
     result.score = Some(score);
     result

@@ -293,8 +293,7 @@ pub fn score_row<'q>(
         let Some(s) = q.library.strategies.get(pick.strategy) else {
             continue;
         };
-        let fits =
-            suits(&s.audience, role.as_deref()) && !s.avoid_with.iter().any(|f| eval.has_flag(f));
+        let fits = suits(&s.audience, role) && !s.avoid_with.iter().any(|f| eval.has_flag(f));
         if fits && !strategies.contains(&pick.strategy) {
             strategies.push(pick.strategy);
         }

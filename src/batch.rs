@@ -190,7 +190,10 @@ impl<'q> CellParser<'q> {
             return Ok(None);
         }
         if matches!(self.item.kind, ItemType::Choice | ItemType::Yesno)
-            && let Some((_, i)) = self.exact.iter().find(|(w, _)| w == cell)
+            && let Some((_, i)) = self
+                .exact
+                .iter()
+                .find(|(w, _)| w.as_bytes().first() == cell.as_bytes().first() && w == cell)
         {
             return Ok(Some(Answer::Choice(*i)));
         }
@@ -372,7 +375,7 @@ impl<'q> Batch<'q> {
         for cell in &r.scales {
             buf.clear();
             if let Some(score) = cell.score {
-                crate::model::write_number(buf, score);
+                write_score(buf, score);
             }
             w.write_field(buf.as_bytes())?;
             w.write_field(cell.band.unwrap_or_default())?;
@@ -596,6 +599,27 @@ impl<'q> Batch<'q> {
     }
 }
 
+/// A score as [`crate::model::write_number`] writes it. Scores are rounded to two decimals,
+/// so they can be written from whole hundredths, which is faster than formatting a float;
+/// the text is the same (the shortest that reads back as the same number).
+fn write_score(out: &mut String, score: f64) {
+    use std::fmt::Write;
+    let hundredths = (score * 100.0).round();
+    if hundredths / 100.0 != score || hundredths.abs() >= 1e15 || score.fract() == 0.0 {
+        crate::model::write_number(out, score);
+        return;
+    }
+    let h = hundredths as i64;
+    let sign = if h < 0 { "-" } else { "" };
+    let (whole, cents) = (h.unsigned_abs() / 100, h.unsigned_abs() % 100);
+    // Writing to a String cannot fail.
+    let _ = if cents % 10 == 0 {
+        write!(out, "{sign}{whole}.{}", cents / 10)
+    } else {
+        write!(out, "{sign}{whole}.{cents:02}")
+    };
+}
+
 /// What `Batch::run` calls for each scored row: its answers, result and row number.
 pub type OnRow<'a> = dyn FnMut(&Responses, &RowResult, u64) -> Result<(), Error> + 'a;
 
@@ -692,4 +716,27 @@ fn write_error(source: std::io::Error) -> Error {
 
 fn csv_write_error(e: csv::Error) -> Error {
     write_error(e.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_are_written_as_format_number_writes_them() {
+        let mut n = -100_000i64;
+        while n <= 100_000 {
+            for score in [n as f64 / 100.0, n as f64 / 7.0, crate::scoring::round2(n as f64 / 7.0)] {
+                let mut fast = String::new();
+                write_score(&mut fast, score);
+                assert_eq!(fast, crate::model::format_number(score), "{score}");
+            }
+            n += 1;
+        }
+        for score in [1e14 + 0.25, -0.01, 0.05, 123456789.99, f64::MAX, f64::MIN_POSITIVE] {
+            let mut fast = String::new();
+            write_score(&mut fast, score);
+            assert_eq!(fast, crate::model::format_number(score), "{score}");
+        }
+    }
 }

@@ -726,14 +726,25 @@ mod tests {
     fn scores_are_written_as_format_number_writes_them() {
         let mut n = -100_000i64;
         while n <= 100_000 {
-            for score in [n as f64 / 100.0, n as f64 / 7.0, crate::scoring::round2(n as f64 / 7.0)] {
+            for score in [
+                n as f64 / 100.0,
+                n as f64 / 7.0,
+                crate::scoring::round2(n as f64 / 7.0),
+            ] {
                 let mut fast = String::new();
                 write_score(&mut fast, score);
                 assert_eq!(fast, crate::model::format_number(score), "{score}");
             }
             n += 1;
         }
-        for score in [1e14 + 0.25, -0.01, 0.05, 123456789.99, f64::MAX, f64::MIN_POSITIVE] {
+        for score in [
+            1e14 + 0.25,
+            -0.01,
+            0.05,
+            123456789.99,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
             let mut fast = String::new();
             write_score(&mut fast, score);
             assert_eq!(fast, crate::model::format_number(score), "{score}");

@@ -199,6 +199,17 @@ impl Node {
         }
     }
 
+    /// The items whose answers this reads as values (not through a table).
+    pub fn values_read(&self, out: &mut Vec<usize>) {
+        match self {
+            Node::Answer(i) => out.push(*i),
+            other => other
+                .children()
+                .into_iter()
+                .for_each(|c| c.values_read(out)),
+        }
+    }
+
     fn reads(&self, names: &dyn Resolve) -> Reads {
         match self {
             Node::Const(_) | Node::List(..) => Reads::Nothing,

@@ -120,6 +120,13 @@ impl Condition {
             .collect();
     }
 
+    /// The items whose answers the compiled tree reads as values.
+    pub fn values_read(&self, out: &mut Vec<usize>) {
+        if let Some(node) = &self.fast {
+            node.values_read(out);
+        }
+    }
+
     /// Whether the compiled tree covers this condition (for tests and benchmarks).
     pub fn is_compiled(&self) -> bool {
         self.fast.is_some()

@@ -34,6 +34,9 @@ pub struct Questionnaire {
     /// Item ids to their place, and which items take numbers: for fast lookups per answer set.
     pub index: std::sync::Arc<std::collections::HashMap<String, usize>>,
     pub numeric: std::sync::Arc<Vec<bool>>,
+    /// Items whose answers compiled conditions read as values (the others they read by the
+    /// option chosen, or not at all): only these need a value per answer set.
+    pub read_as_value: Vec<bool>,
     /// Texts with no translation into the language asked for (they stay in the original).
     pub untranslated: Vec<String>,
     /// Problems that do not stop mend from using it.
@@ -132,8 +135,12 @@ impl crate::compiled::Resolve for Positions<'_> {
 }
 
 /// Compiles every condition a person's answers are checked with (visibility, item flags,
-/// rules) to read answers and scores by position.
-fn link_conditions(items: &mut [ItemInfo], scales: &[ScaleInfo], rules: &mut [RuleInfo]) {
+/// rules) to read answers and scores by position; says which items they read as values.
+fn link_conditions(
+    items: &mut [ItemInfo],
+    scales: &[ScaleInfo],
+    rules: &mut [RuleInfo],
+) -> Vec<bool> {
     let positions = Positions {
         items: items
             .iter()
@@ -164,9 +171,23 @@ fn link_conditions(items: &mut [ItemInfo], scales: &[ScaleInfo], rules: &mut [Ru
             c.link(&positions, &numeric);
         }
     }
-    for rule in rules {
+    for rule in rules.iter_mut() {
         rule.when.link(&positions, &numeric);
     }
+    let mut read = Vec::new();
+    for item in items.iter() {
+        for c in item.show_if.iter().chain(item.flag.as_ref().map(|f| &f.1)) {
+            c.values_read(&mut read);
+        }
+    }
+    for rule in rules.iter() {
+        rule.when.values_read(&mut read);
+    }
+    let mut read_as_value = vec![false; items.len()];
+    for i in read {
+        read_as_value[i] = true;
+    }
+    read_as_value
 }
 
 const SCALE_FIELDS: &[&str] = &["score", "band", "label", "answered", "items", "min", "max"];
@@ -421,7 +442,7 @@ impl<'t> Checker<'t> {
         let mut items = self.resolve_items(&file);
         let scales = self.resolve_scales(&file, &items);
         let mut rules = self.resolve_rules(&file.rules, "rules", &Scope::Rule(&items, &scales));
-        link_conditions(&mut items, &scales, &mut rules);
+        let read_as_value = link_conditions(&mut items, &scales, &mut rules);
         let couple_rules =
             self.resolve_rules(&file.couple.rules, "couple", &Scope::Couple(&scales));
         let pairs = self.resolve_pairs(&file, &items);
@@ -449,6 +470,7 @@ impl<'t> Checker<'t> {
                     .collect(),
             ),
             numeric: std::sync::Arc::new(items.iter().map(|i| i.numeric).collect()),
+            read_as_value,
             origin: origin.to_path_buf(),
             hash: short_hash(text),
             items,

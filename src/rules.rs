@@ -71,7 +71,7 @@ pub fn evaluate_with(
     scored: &Scored,
     texts: bool,
 ) -> Evaluation {
-    let mut facts = Facts::new(q, scored);
+    let mut facts = Facts::new(q, responses, scored);
     let mut eval = Evaluation::default();
     for (item, &shown) in q.items.iter().zip(&scored.visible) {
         let (Some((flag, cond)), true) = (&item.flag, shown) else {

@@ -46,7 +46,10 @@ pub struct Scored {
     pub visible: Vec<bool>,
     pub item_scores: Vec<Option<f64>>,
     pub scales: Vec<ScaleScore>,
-    /// Each item's answer as conditions see it (`None` if unanswered), shown or not.
+    /// Whether each item has a real answer (shown or not).
+    pub answered: Vec<bool>,
+    /// The answer as conditions see it, for the items compiled conditions read as values
+    /// (`Questionnaire::read_as_value`); `None` for the others.
     pub values: Vec<Option<Value>>,
     /// For choice items answered, the option chosen.
     pub choices: Vec<Option<usize>>,
@@ -57,21 +60,23 @@ pub struct Scored {
 /// Scores `responses` on every scale of `q`.
 pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
     let n = q.items.len();
-    let (mut values, mut choices, mut raw_scores) = (
+    let (mut answered, mut values, mut choices, mut raw_scores) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for item in &q.items {
+    for (item, &read) in q.items.iter().zip(&q.read_as_value) {
         let answer = responses.answered(item);
-        values.push(answer.map(|a| answer_value(item, a)));
+        answered.push(answer.is_some());
+        values.push(answer.filter(|_| read).map(|a| answer_value(item, a)));
         choices.push(match answer {
             Some(Answer::Choice(k)) => Some(*k),
             _ => None,
         });
         raw_scores.push(answer.and_then(|a| answer_score(item, a)));
     }
-    let visible = visibility(q, &values, &choices);
+    let visible = visibility(q, responses, &answered, &values, &choices);
     let item_scores: Vec<Option<f64>> = raw_scores
         .into_iter()
         .zip(&visible)
@@ -93,6 +98,7 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         visible,
         item_scores,
         scales,
+        answered,
         values,
         choices,
         ignored,
@@ -101,12 +107,19 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
 
 /// Decides, in order, which items are shown: a condition that is false or unknown hides.
 /// A condition names only earlier items, whose visibility is known by then.
-fn visibility(q: &Questionnaire, values: &[Option<Value>], choices: &[Option<usize>]) -> Vec<bool> {
+fn visibility(
+    q: &Questionnaire,
+    responses: &Responses,
+    answered: &[bool],
+    values: &[Option<Value>],
+    choices: &[Option<usize>],
+) -> Vec<bool> {
     let mut visible: Vec<bool> = Vec::with_capacity(q.items.len());
     for item in &q.items {
         let shown = item.show_if.is_empty() || {
             let slots = RowSlots {
                 q,
+                answered,
                 values,
                 choices,
                 visible: &visible,
@@ -115,8 +128,8 @@ fn visibility(q: &Questionnaire, values: &[Option<Value>], choices: &[Option<usi
                 value: None,
             };
             let full = |high: bool| {
-                let view =
-                    AnswersView::new(q, Arc::new(values.to_vec()), Arc::new(visible.clone()));
+                let all = Arc::new(all_values(q, responses));
+                let view = AnswersView::new(q, all, Arc::new(visible.clone()));
                 context(view.value(high), Value::UNDEFINED, &[], None)
             };
             // Scales are not known yet: any condition naming one may depend on them.
@@ -134,6 +147,8 @@ fn visibility(q: &Questionnaire, values: &[Option<Value>], choices: &[Option<usi
 /// items shown, scales once scored, flags raised so far, and an item flag's `value`.
 pub struct RowSlots<'a> {
     q: &'a Questionnaire,
+    answered: &'a [bool],
+    /// Values of the items read as values (see `Scored::values`).
     values: &'a [Option<Value>],
     choices: &'a [Option<usize>],
     /// Visibility decided so far (a prefix while deciding visibility).
@@ -146,7 +161,7 @@ pub struct RowSlots<'a> {
 
 impl RowSlots<'_> {
     fn has_answer(&self, i: usize) -> bool {
-        self.visible.get(i).copied().unwrap_or(false) && self.values[i].is_some()
+        self.visible.get(i).copied().unwrap_or(false) && self.answered[i]
     }
 }
 
@@ -201,6 +216,14 @@ impl Slots for RowSlots<'_> {
     fn band(&self, i: usize) -> Option<Option<usize>> {
         Some(self.scored?.scales[i].band)
     }
+}
+
+/// Every item's answer as conditions see it, or `None` if unanswered (for minijinja).
+fn all_values(q: &Questionnaire, responses: &Responses) -> Vec<Option<Value>> {
+    q.items
+        .iter()
+        .map(|item| responses.answered(item).map(|a| answer_value(item, a)))
+        .collect()
 }
 
 /// An item's score, reversed if it is reverse keyed; `None` if unanswered or unscorable.
@@ -399,15 +422,17 @@ fn context(answers: Value, scales: Value, flags: &[String], value: Option<&Value
 /// ([`Facts::context`]) are built only for texts and for conditions the tree does not cover.
 pub struct Facts<'a> {
     q: &'a Questionnaire,
+    responses: &'a Responses,
     scored: &'a Scored,
     pub flags: Vec<String>,
 }
 
 impl<'a> Facts<'a> {
     /// Answers, scales and flags, for rules and item flags.
-    pub fn new(q: &'a Questionnaire, scored: &'a Scored) -> Facts<'a> {
+    pub fn new(q: &'a Questionnaire, responses: &'a Responses, scored: &'a Scored) -> Facts<'a> {
         Facts {
             q,
+            responses,
             scored,
             flags: Vec::new(),
         }
@@ -417,6 +442,7 @@ impl<'a> Facts<'a> {
     pub fn slots<'s>(&'s self, value: Option<&'s Value>) -> RowSlots<'s> {
         RowSlots {
             q: self.q,
+            answered: &self.scored.answered,
             values: &self.scored.values,
             choices: &self.scored.choices,
             visible: &self.scored.visible,
@@ -431,7 +457,7 @@ impl<'a> Facts<'a> {
     pub fn context(&self, high: bool, value: Option<&Value>) -> Value {
         let answers = AnswersView::new(
             self.q,
-            Arc::new(self.scored.values.clone()),
+            Arc::new(all_values(self.q, self.responses)),
             Arc::new(self.scored.visible.clone()),
         );
         context(answers.value(high), self.scales(high), &self.flags, value)

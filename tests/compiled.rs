@@ -96,7 +96,7 @@ fn compiled_conditions_decide_as_minijinja_does() {
         for round in 0..1500 {
             let responses = random_responses(&q, &mut rng);
             let scored = score(&q, &responses);
-            let mut facts = Facts::new(&q, &scored);
+            let mut facts = Facts::new(&q, &responses, &scored);
             facts.flags = flag_names
                 .iter()
                 .filter(|_| rng.next(3) == 0)

@@ -95,6 +95,22 @@ proptest! {
     }
 
     #[test]
+    fn batch_scoring_agrees_with_the_report(picks in picks()) {
+        for q in questionnaires() {
+            let r = responses(&q, &picks);
+            let report = mend::assess(&q, &r, "2026-11-23").unwrap_or_else(|p| panic!("{}: {p:?}", q.file.id));
+            let row = mend::batch::score_row(&q, &r, String::new(), String::new());
+            let from_report: Vec<&str> = report.strategies.iter().map(|s| s.id.as_str()).collect();
+            prop_assert_eq!(&row.strategies, &from_report, "{}", q.file.id);
+            for (cell, view) in row.scales.iter().zip(&report.scales) {
+                prop_assert_eq!(cell.id, view.id.as_str());
+                prop_assert_eq!(cell.score, view.score, "{} {}", q.file.id, cell.id);
+                prop_assert_eq!(cell.band, view.band.as_ref().map(|b| b.id.as_str()), "{} {}", q.file.id, cell.id);
+            }
+        }
+    }
+
+    #[test]
     fn a_reverse_keyed_item_moves_its_scale_the_other_way(picks in picks()) {
         for q in questionnaires() {
             let base = responses(&q, &picks);

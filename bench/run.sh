@@ -70,6 +70,8 @@ for rows in "${SIZES[@]}"; do
   printf '%s\t%s\t%s\t%s\t%s\n' bytes "$rows" "$(stat -c %s "$data")" 0 0 >> "$RESULTS"
   measure floor "$rows" "$FLOOR" "$data"
   measure batch "$rows" "$MEND" batch "$QUESTIONNAIRE" "$data" -o "$DIR/mend-$rows.csv" --force
+  measure batch1 "$rows" "$MEND" batch "$QUESTIONNAIRE" "$data" -o "$DIR/mend1-$rows.csv" --force -j 1
+  cmp -s "$DIR/mend-$rows.csv" "$DIR/mend1-$rows.csv" || { echo "bench: -j 1 wrote other scores" >&2; exit 1; }
   measure pandas "$rows" python3 bench/pandas_score.py "$data" -o "$DIR/pandas-$rows.csv"
   if [ "${CHECK:-1}" != 0 ]; then
     python3 bench/check_pandas.py "$DIR/mend-$rows.csv" "$DIR/pandas-$rows.csv" >&2
@@ -87,24 +89,29 @@ for line in open(sys.argv[1]):
     res[int(rows)][name] = (float(wall), int(kib), float(cpu))
 report = res.pop(0, {}).get("report")
 mb = lambda kib: f"{kib / 1024:.1f}"
-print(f"Wall time (median of {repeat} runs) and peak resident memory (largest of the runs).\n")
-print("| rows | CSV size | csv floor | mend batch | pandas | batch / floor | pandas / batch "
-      "| µs per row (batch) | peak MB: floor | peak MB: batch | peak MB: pandas |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print(f"Wall time (median of {repeat} runs) and peak resident memory (largest of the runs). "
+      "mend batch uses a thread per processor (the default); `-j 1` is one scoring thread.\n")
+print("| rows | CSV size | csv floor | mend batch | mend batch -j 1 | pandas | batch / floor "
+      "| batch -j 1 / floor | pandas / batch | µs per row (batch) | peak MB: floor "
+      "| peak MB: batch | peak MB: pandas |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for rows in sorted(res):
     r = res[rows]
     (f, fm, _), (b, bm, _), (p, pm, _) = r["floor"], r["batch"], r["pandas"]
-    print(f"| {rows:,} | {r['bytes'][0] / 1e6:.1f} MB | {f:.3f} s | {b:.3f} s | {p:.3f} s "
-          f"| {b / f:.1f}x | {p / b:.2f}x | {b / rows * 1e6:.1f} | {mb(fm)} | {mb(bm)} | {mb(pm)} |")
+    b1 = r["batch1"][0]
+    print(f"| {rows:,} | {r['bytes'][0] / 1e6:.1f} MB | {f:.3f} s | {b:.3f} s | {b1:.3f} s "
+          f"| {p:.3f} s | {b / f:.1f}x | {b1 / f:.1f}x | {p / b:.1f}x | {b / rows * 1e6:.2f} "
+          f"| {mb(fm)} | {mb(bm)} | {mb(pm)} |")
 print(f"\nCPU time (user + system, median of {repeat} runs; less sensitive than wall time to "
       "other work on the machine).\n")
-print("| rows | csv floor | mend batch | pandas | batch / floor | pandas / batch |")
-print("|---:|---:|---:|---:|---:|---:|")
+print("| rows | csv floor | mend batch | mend batch -j 1 | pandas | batch / floor | pandas / batch |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
 for rows in sorted(res):
     r = res[rows]
-    f, b, p = r["floor"][2], r["batch"][2], r["pandas"][2]
+    f, b, b1, p = r["floor"][2], r["batch"][2], r["batch1"][2], r["pandas"][2]
     ratio = lambda x, y: f"{x / y:.1f}x" if y > 0 else "-"
-    print(f"| {rows:,} | {f:.2f} s | {b:.2f} s | {p:.2f} s | {ratio(b, f)} | {ratio(p, b)} |")
+    print(f"| {rows:,} | {f:.2f} s | {b:.2f} s | {b1:.2f} s | {p:.2f} s | {ratio(b, f)} "
+          f"| {ratio(p, b)} |")
 if report:
     print(f"\nOne `mend report communication examples/communication-alex.yaml` process: "
           f"{report[0]:.3f} s wall, {report[2]:.2f} s CPU, {mb(report[1])} MB peak.")

@@ -25,7 +25,7 @@ python3 -c 'import pandas' 2>/dev/null || { echo "bench: pandas is needed: pip i
 
 echo "building mend and the csv floor (release)..." >&2
 cargo build --release --quiet
-cargo build --release --quiet --manifest-path bench/csv-floor/Cargo.toml
+cargo build --release --quiet --manifest-path bench/csv-floor/Cargo.toml --target-dir "$TARGET"
 MEND=$TARGET/release/mend
 FLOOR=$TARGET/release/csv-floor
 

@@ -81,6 +81,7 @@ pub trait Resolve {
     fn bands(&self, scale: usize) -> Vec<(Value, Value)>;
 }
 
+/// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
     Eq,
@@ -108,6 +109,7 @@ impl Cmp {
     }
 }
 
+/// A test without arguments (`x is defined`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Test {
     Defined,

@@ -495,7 +495,7 @@ impl<'q> Batch<'q> {
                                 on_bad(bad);
                                 if fatal {
                                     return Err(Error::Read {
-                                        path: "<batch input>".into(),
+                                        path: INPUT.into(),
                                         source: std::io::Error::other(reason),
                                     });
                                 }
@@ -707,9 +707,13 @@ struct RowDone<'q> {
     kept: Option<(Responses, RowResult<'q>)>,
 }
 
+/// How errors name the input and output streams (the caller knows their real names).
+pub const INPUT: &str = "<batch input>";
+pub const OUTPUT: &str = "<batch output>";
+
 fn write_error(source: std::io::Error) -> Error {
     Error::Write {
-        path: "<batch output>".into(),
+        path: OUTPUT.into(),
         source,
     }
 }

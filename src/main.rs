@@ -697,26 +697,42 @@ fn batch(
             out.force,
         )
     };
+    // The library names the streams it reads and writes generically; say which files.
+    let named = |e: Error, output: &Path| match e {
+        Error::Read { path: p, source } if p == Path::new(mend::batch::INPUT) => Error::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        Error::Write { path: p, source } if p == Path::new(mend::batch::OUTPUT) => Error::Write {
+            path: output.to_path_buf(),
+            source,
+        },
+        other => other,
+    };
     let summary = match &out.output {
         Some(target) => {
             let mut file = mend::output::AtomicFile::create(target, out.force)?;
-            let summary = batch.run(
-                &mut reader,
-                &mut file,
-                jobs,
-                &mut on_bad,
-                reports.is_some().then_some(&mut on_row),
-            )?;
+            let summary = batch
+                .run(
+                    &mut reader,
+                    &mut file,
+                    jobs,
+                    &mut on_bad,
+                    reports.is_some().then_some(&mut on_row),
+                )
+                .map_err(|e| named(e, target))?;
             file.commit()?;
             summary
         }
-        None => batch.run(
-            &mut reader,
-            std::io::stdout().lock(),
-            jobs,
-            &mut on_bad,
-            reports.is_some().then_some(&mut on_row),
-        )?,
+        None => batch
+            .run(
+                &mut reader,
+                std::io::stdout().lock(),
+                jobs,
+                &mut on_bad,
+                reports.is_some().then_some(&mut on_row),
+            )
+            .map_err(|e| named(e, Path::new("<standard output>")))?,
     };
     bar.finish_and_clear();
     eprintln!(

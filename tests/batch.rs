@@ -254,3 +254,29 @@ fn the_output_is_the_same_whatever_the_number_of_threads() {
     assert_eq!(rows.len(), 104);
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_stops_the_batch_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.csv");
+    fs::write(&input, many_rows(20_000)).unwrap();
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mend"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["batch", "tests/fixtures/mini.yaml"])
+        .arg(&input)
+        .args(["-j", "3"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("<standard output>: cannot write: No space left on device"),
+        "{err}"
+    );
+}

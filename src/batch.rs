@@ -193,7 +193,8 @@ impl<'q> CellParser<'q> {
             && let Some((_, i)) = self
                 .exact
                 .iter()
-                .find(|(w, _)| w.as_bytes().first() == cell.as_bytes().first() && w == cell)
+                // Option values are short: compared inline, byte by byte.
+                .find(|(w, _)| w.len() == cell.len() && w.bytes().eq(cell.bytes()))
         {
             return Ok(Some(Answer::Choice(*i)));
         }
@@ -636,7 +637,7 @@ struct Chunk {
 }
 
 /// Rows per chunk: enough to make handing over cheap, few enough to keep memory small.
-const CHUNK_ROWS: usize = 256;
+const CHUNK_ROWS: usize = 1024;
 
 /// Fills free chunks with records until the input ends or fails.
 fn read_chunks<R: Read>(

@@ -203,7 +203,7 @@ pub fn build(
             })
             .collect(),
         notes: notes(q, responses, scored),
-        ignored_answers: scored.ignored.clone(),
+        ignored_answers: crate::scoring::ignored(q, responses, scored),
         questions_shown: scored.visible.iter().filter(|v| **v).count(),
         questions_answered: q
             .items

@@ -53,8 +53,6 @@ pub struct Scored {
     pub values: Vec<Option<Value>>,
     /// For choice items answered, the option chosen.
     pub choices: Vec<Option<usize>>,
-    /// Items that were answered but not shown (their condition did not hold): ignored.
-    pub ignored: Vec<String>,
 }
 
 /// Scores `responses` on every scale of `q`.
@@ -82,13 +80,6 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         .zip(&visible)
         .map(|(score, &shown)| score.filter(|_| shown))
         .collect();
-    let ignored = q
-        .items
-        .iter()
-        .zip(&visible)
-        .filter(|(item, shown)| !**shown && responses.given(item).is_some())
-        .map(|(item, _)| item.id.clone())
-        .collect();
     let mut scales: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
     for scale in &q.scales {
         let s = scale_score(scale, &q.items, &visible, &item_scores, &scales);
@@ -101,8 +92,17 @@ pub fn score(q: &Questionnaire, responses: &Responses) -> Scored {
         answered,
         values,
         choices,
-        ignored,
     }
+}
+
+/// Items that were answered but not shown (their condition did not hold): ignored.
+pub fn ignored(q: &Questionnaire, responses: &Responses, scored: &Scored) -> Vec<String> {
+    q.items
+        .iter()
+        .zip(&scored.visible)
+        .filter(|(item, shown)| !**shown && responses.given(item).is_some())
+        .map(|(item, _)| item.id.clone())
+        .collect()
 }
 
 /// Decides, in order, which items are shown: a condition that is false or unknown hides.

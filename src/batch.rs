@@ -430,9 +430,9 @@ impl<'q> Batch<'q> {
     /// Runs the batch; the summary counts scored, bad and flagged rows. `on_bad` hears of
     /// each bad row and `on_row` (when given) of each scored one, in the order of the input.
     ///
-    /// Rows are read on one thread, scored on `jobs` threads a chunk at a time, and written
-    /// in order on the calling thread; only a few chunks are in flight at any time, so memory
-    /// does not grow with the number of rows.
+    /// Rows are read on one thread, scored a chunk at a time on `jobs` threads (at most
+    /// [`MAX_JOBS`]), and written in order on the calling thread; only a few chunks are in
+    /// flight at any time, so memory does not grow with the number of rows.
     pub fn run<R: Read + Send, W: Write>(
         &self,
         reader: &mut csv::Reader<R>,
@@ -441,7 +441,7 @@ impl<'q> Batch<'q> {
         on_bad: &mut dyn FnMut(BadRow),
         mut on_row: Option<&mut OnRow>,
     ) -> Result<Summary, Error> {
-        let jobs = jobs.max(1);
+        let jobs = jobs.clamp(1, MAX_JOBS);
         let in_flight = 4 * jobs;
         let mut output = std::io::BufWriter::new(output);
         if self.format == Output::Csv {
@@ -707,6 +707,9 @@ struct RowDone<'q> {
     /// The answers and result, for `on_row`.
     kept: Option<(Responses, RowResult<'q>)>,
 }
+
+/// The most scoring threads a batch starts.
+pub const MAX_JOBS: usize = 64;
 
 /// How errors name the input and output streams (the caller knows their real names).
 pub const INPUT: &str = "<batch input>";

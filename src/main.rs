@@ -129,9 +129,9 @@ enum Command {
         /// Also write one Markdown report per respondent into this folder.
         #[arg(long, value_name = "DIR")]
         reports: Option<PathBuf>,
-        /// How many threads score rows (default: one per processor). The output is the same
-        /// whatever the number.
-        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        /// How many threads score rows, 1 to 64 (default: one per processor). The output is
+        /// the same whatever the number.
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: Option<u16>,
         #[command(flatten)]
         out: Output,

@@ -280,3 +280,20 @@ fn a_full_disk_stops_the_batch_with_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_thread_count_out_of_range_is_a_usage_error() {
+    for jobs in ["0", "65", "many"] {
+        mend()
+            .args([
+                "batch",
+                "tests/fixtures/mini.yaml",
+                "tests/fixtures/batch-mini.csv",
+                "-j",
+                jobs,
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--jobs"));
+    }
+}

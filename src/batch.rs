@@ -381,21 +381,9 @@ impl<'q> Batch<'q> {
             w.write_field(buf.as_bytes())?;
             w.write_field(cell.band.unwrap_or_default())?;
         }
-        buf.clear();
-        for (n, flag) in r.flags.iter().enumerate() {
-            if n > 0 {
-                buf.push(';');
-            }
-            buf.push_str(flag);
-        }
+        joined(buf, r.flags.iter().map(String::as_str));
         w.write_field(buf.as_bytes())?;
-        buf.clear();
-        for (n, s) in r.strategies.iter().enumerate() {
-            if n > 0 {
-                buf.push(';');
-            }
-            buf.push_str(s);
-        }
+        joined(buf, r.strategies.iter().copied());
         w.write_field(buf.as_bytes())?;
         w.write_record(None::<&[u8]>)
     }
@@ -597,6 +585,17 @@ impl<'q> Batch<'q> {
             }
         }
         scored
+    }
+}
+
+/// `a;b;c` into `buf`, replacing what it held.
+fn joined<'a>(buf: &mut String, parts: impl Iterator<Item = &'a str>) {
+    buf.clear();
+    for (n, part) in parts.enumerate() {
+        if n > 0 {
+            buf.push(';');
+        }
+        buf.push_str(part);
     }
 }
 

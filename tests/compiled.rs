@@ -4,26 +4,13 @@
 //! of unusual shapes, decided by the tree (with minijinja where it does not apply) and by
 //! minijinja alone, evaluated both with missing values low and high.
 
-use indexmap::IndexMap;
+mod common;
+
 use mend::Questionnaire;
-use mend::answers::{AnswersFile, Responses, Written};
+use mend::answers::{AnswersFile, Responses};
 use mend::expr::Condition;
-use mend::model::{ItemType, Scalar};
 use mend::scoring::{Facts, answer_value, score};
 use minijinja::Value;
-
-/// A small deterministic generator, so failures can be replayed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -38,41 +25,14 @@ fn questionnaires() -> Vec<Questionnaire> {
         .collect()
 }
 
-/// Random answers: about a third blank, every option (including "prefer not to say") and
-/// every number in range equally likely.
-fn random_responses(q: &Questionnaire, rng: &mut Lcg) -> Responses {
-    let mut answers = IndexMap::new();
-    for item in &q.items {
-        if rng.next(3) == 0 {
-            continue;
-        }
-        let written = match item.kind {
-            ItemType::Choice | ItemType::Yesno => {
-                Written::One(item.options[rng.next(item.options.len())].value.clone())
-            }
-            ItemType::Multi => Written::Many(
-                item.options
-                    .iter()
-                    .filter(|_| rng.next(3) == 0)
-                    .map(|o| o.value.clone())
-                    .collect(),
-            ),
-            ItemType::Number => {
-                let (lo, hi) = (item.min.unwrap_or(0.0), item.max.unwrap_or(10.0));
-                Written::One(Scalar::Number(lo + rng.next((hi - lo) as usize + 1) as f64))
-            }
-            ItemType::Text => Written::One(Scalar::Text(
-                ["", "x marks it", "note", "<b>"][rng.next(4)].to_string(),
-            )),
-        };
-        answers.insert(item.id.clone(), Some(written));
-    }
+/// Random answers, about a third blank, checked against `q`.
+fn random_responses(q: &Questionnaire, rng: &mut common::Lcg) -> Responses {
     let file = AnswersFile {
         questionnaire: q.file.id.clone(),
         version: q.file.version.clone(),
         respondent: String::new(),
         date: None,
-        answers,
+        answers: common::random_answers(q, rng, 3),
         private: Vec::new(),
     };
     mend::answers::from_file(&file, q).unwrap_or_else(|p| panic!("{p:?}"))
@@ -89,7 +49,7 @@ fn by_minijinja(
 
 #[test]
 fn compiled_conditions_decide_as_minijinja_does() {
-    let mut rng = Lcg(7);
+    let mut rng = common::Lcg(7);
     let mut compared = 0usize;
     for q in questionnaires() {
         let flag_names: Vec<String> = q.library.flags.keys().cloned().collect();

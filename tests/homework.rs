@@ -3,53 +3,13 @@
 //! the form's script (run in node), compared item by item; and the file the form writes must
 //! read back into the same answers.
 
+mod common;
+
 use std::process::Command;
 
 use indexmap::IndexMap;
 use mend::Questionnaire;
 use mend::answers::{AnswersFile, Written};
-use mend::model::{ItemType, Scalar};
-
-/// A small deterministic generator, so failures can be replayed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
-
-fn random_answers(q: &Questionnaire, rng: &mut Lcg) -> IndexMap<String, Option<Written>> {
-    let mut out = IndexMap::new();
-    for item in &q.items {
-        if rng.next(4) == 0 {
-            continue; // unanswered
-        }
-        let written = match item.kind {
-            ItemType::Choice | ItemType::Yesno => {
-                Written::One(item.options[rng.next(item.options.len())].value.clone())
-            }
-            ItemType::Multi => Written::Many(
-                item.options
-                    .iter()
-                    .filter(|_| rng.next(3) == 0)
-                    .map(|o| o.value.clone())
-                    .collect(),
-            ),
-            ItemType::Number => {
-                let (lo, hi) = (item.min.unwrap_or(0.0), item.max.unwrap_or(10.0));
-                Written::One(Scalar::Number(lo + rng.next((hi - lo) as usize + 1) as f64))
-            }
-            ItemType::Text => Written::One(Scalar::Text(format!("note {}", rng.next(100)))),
-        };
-        out.insert(item.id.clone(), Some(written));
-    }
-    out
-}
 
 fn node_available() -> bool {
     match Command::new("node").arg("--version").output() {
@@ -71,7 +31,7 @@ fn the_form_shows_the_same_questions_as_mend_and_writes_answers_mend_reads() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut rng = Lcg(20261123);
+    let mut rng = common::Lcg(20261123);
     let fixture = |name: &str| format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let all = [
         "readiness".to_string(),
@@ -89,8 +49,9 @@ fn the_form_shows_the_same_questions_as_mend_and_writes_answers_mend_reads() {
         let js = mend::homework::build(&q, &assignment, "2026-11-23")
             .unwrap()
             .mend_js;
-        let cases: Vec<IndexMap<String, Option<Written>>> =
-            (0..300).map(|_| random_answers(&q, &mut rng)).collect();
+        let cases: Vec<IndexMap<String, Option<Written>>> = (0..300)
+            .map(|_| common::random_answers(&q, &mut rng, 4))
+            .collect();
         let cases_path = dir.path().join("cases.json");
         std::fs::write(&cases_path, serde_json::to_string(&cases).unwrap()).unwrap();
         let script = format!(

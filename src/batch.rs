@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::answers::{Answer, Responses, Written, check_value};
-use crate::error::Error;
+use crate::error::{Error, Location, Problem};
 use crate::model::{ItemType, Scalar};
 use crate::questionnaire::{ItemInfo, Questionnaire, suits};
 use crate::report::ranked;
@@ -33,6 +33,63 @@ pub struct HeaderReport {
     pub unanswered_items: Vec<String>,
     /// Questions that two or more columns answer: ambiguous, so the file is refused.
     pub duplicated: Vec<String>,
+}
+
+impl HeaderReport {
+    /// What to tell before scoring: columns ignored, questions no column answers.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.unmatched_columns.is_empty() {
+            notes.push(format!(
+                "columns that match no question, ignored (use --map to assign them): {}",
+                self.unmatched_columns.join(", ")
+            ));
+        }
+        if !self.unanswered_items.is_empty() {
+            notes.push(format!(
+                "questions with no column (scored as unanswered): {}",
+                self.unanswered_items.join(", ")
+            ));
+        }
+        notes
+    }
+
+    /// Why the file cannot be scored at all (at its header row), if it cannot: two columns
+    /// answer one question, or no column answers any.
+    pub fn refusal(&self, q: &Questionnaire, columns: &[Column]) -> Option<Problem> {
+        let at = Some(Location { line: 1, column: 1 });
+        if !self.duplicated.is_empty() {
+            return Some(Problem::error(
+                at,
+                format!(
+                    "more than one column answers the same question ({}); keep one column per question, or assign the others to `ignore` with --map",
+                    self.duplicated.join(", ")
+                ),
+            ));
+        }
+        if !columns.iter().any(|c| matches!(c, Column::Item(_))) {
+            return Some(Problem::error(
+                at,
+                format!(
+                    "no column matches a question of `{}`: name columns by question id or text, or give --map",
+                    q.file.id
+                ),
+            ));
+        }
+        None
+    }
+}
+
+/// A `--map` file: column header -> question id; a header written twice is refused.
+#[derive(serde::Deserialize)]
+struct MapFile(#[serde(deserialize_with = "crate::model::unique_map")] IndexMap<String, String>);
+
+/// Reads a `--map` file (`"Column header": item_id`, or `id`, `date`, `ignore`).
+pub fn read_map(path: &std::path::Path) -> Result<IndexMap<String, String>, Error> {
+    let text = crate::questionnaire::read_text(path)?;
+    crate::yaml::parse::<MapFile>(&text)
+        .map(|m| m.0)
+        .map_err(|p| Error::invalid(path, p))
 }
 
 /// Counts for the closing summary; `bad` rows make the exit code 1.

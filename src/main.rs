@@ -563,12 +563,6 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
-/// A `--map` file: column header -> question id; a header written twice is refused.
-#[derive(serde::Deserialize)]
-struct MapFile(
-    #[serde(deserialize_with = "mend::model::unique_map")] indexmap::IndexMap<String, String>,
-);
-
 fn batch(
     questionnaire: &str,
     path: &Path,
@@ -581,11 +575,7 @@ fn batch(
     use std::io::IsTerminal;
     let q = open(questionnaire)?;
     let map = match map {
-        Some(m) => {
-            mend::yaml::parse::<MapFile>(&mend::questionnaire::read_text(m)?)
-                .map_err(|p| Error::invalid(m, p))?
-                .0
-        }
+        Some(m) => mend::batch::read_map(m)?,
         None => indexmap::IndexMap::new(),
     };
     let read_err = |source| Error::Read {
@@ -612,45 +602,11 @@ fn batch(
         }
     };
     let (columns, header) = mend::batch::match_columns(&q, &headers, &map);
-    if !header.unmatched_columns.is_empty() {
-        eprintln!(
-            "{}: columns that match no question, ignored (use --map to assign them): {}",
-            path.display(),
-            header.unmatched_columns.join(", ")
-        );
+    for note in header.notes() {
+        eprintln!("{}: {note}", path.display());
     }
-    if !header.unanswered_items.is_empty() {
-        eprintln!(
-            "{}: questions with no column (scored as unanswered): {}",
-            path.display(),
-            header.unanswered_items.join(", ")
-        );
-    }
-    if !header.duplicated.is_empty() {
-        let message = format!(
-            "more than one column answers the same question ({}); keep one column per question, or assign the others to `ignore` with --map",
-            header.duplicated.join(", ")
-        );
-        let at = Some(mend::error::Location { line: 1, column: 1 });
-        return Err(Error::invalid(
-            path,
-            mend::error::Problem::error(at, message),
-        ));
-    }
-    if !columns
-        .iter()
-        .any(|c| matches!(c, mend::batch::Column::Item(_)))
-    {
-        return Err(Error::invalid(
-            path,
-            mend::error::Problem::error(
-                Some(mend::error::Location { line: 1, column: 1 }),
-                format!(
-                    "no column matches a question of `{}`: name columns by question id or text, or give --map",
-                    q.file.id
-                ),
-            ),
-        ));
+    if let Some(problem) = header.refusal(&q, &columns) {
+        return Err(Error::invalid(path, problem));
     }
     if let Some(dir) = reports {
         std::fs::create_dir_all(dir).map_err(|source| Error::Write {

@@ -635,18 +635,35 @@ fn batch(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    // A row whose report cannot be made (a required answer is missing) is told and counted,
+    // and the batch goes on; two rows with the same id get reports of different names.
+    let mut without_report = 0usize;
+    let mut names = std::collections::HashSet::new();
     let mut on_row = |responses: &mend::answers::Responses,
                       result: &mend::batch::RowResult,
-                      _row: u64|
+                      row: u64|
      -> Result<(), Error> {
         let Some(dir) = reports else { return Ok(()) };
-        let report = mend::assess(&q, responses, &today).map_err(|problems| {
-            Error::Invalid(FileProblems {
-                path: path.to_path_buf(),
-                problems,
-            })
-        })?;
-        let name = mend::homework::file_name(&q.file.id, &result.id).replace(".yaml", ".md");
+        let report = match mend::assess(&q, responses, &today) {
+            Ok(report) => report,
+            Err(problems) => {
+                let why: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+                bar.suspend(|| {
+                    eprintln!(
+                        "{}: row {row}: no report written: {}",
+                        path.display(),
+                        why.join("; ")
+                    )
+                });
+                without_report += 1;
+                return Ok(());
+            }
+        };
+        let mut name = mend::homework::file_name(&q.file.id, &result.id).replace(".yaml", ".md");
+        if !names.insert(name.clone()) {
+            name = name.replace(".md", &format!("-row{row}.md"));
+            names.insert(name.clone());
+        }
         mend::output::write_atomic(
             &dir.join(name),
             mend::render_report(&report, Format::Markdown, &renderer)?.as_bytes(),
@@ -701,7 +718,14 @@ fn batch(
         summary.flagged,
         summary.safety
     );
-    Ok(if summary.bad > 0 {
+    if without_report > 0 {
+        eprintln!(
+            "{}: {without_report} scored row{} got no report (see above)",
+            path.display(),
+            if without_report == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if summary.bad > 0 || without_report > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -297,3 +297,42 @@ fn a_thread_count_out_of_range_is_a_usage_error() {
             .stderr(predicate::str::contains("--jobs"));
     }
 }
+
+#[test]
+fn a_row_without_a_report_is_told_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    // q2 has no role (required for a report); q1 answers twice under the same id.
+    fs::write(
+        &input,
+        "id,role,a,b\nq1,hurt,4,2\nq2,,3,3\nq1,broke,5,1\nq3,both,2,2\n",
+    )
+    .unwrap();
+    let reports = dir.path().join("reports");
+    let out = mend()
+        .args(["batch", "tests/fixtures/mini.yaml"])
+        .arg(&input)
+        .arg("--reports")
+        .arg(&reports)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("row 3: no report written: `role` is required")
+                .and(predicate::str::contains(
+                    "scored 4 rows, skipped 0 bad rows",
+                ))
+                .and(predicate::str::contains("1 scored row got no report")),
+        )
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(rows(&out).len(), 4, "every row is scored");
+    let mut names: Vec<String> = fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["mini-q1-row4.md", "mini-q1.md", "mini-q3.md"]);
+    let second = fs::read_to_string(reports.join("mini-q1-row4.md")).unwrap();
+    assert!(second.contains("Report for **q1**"), "{second}");
+}

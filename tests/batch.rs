@@ -22,6 +22,16 @@ fn mend() -> Command {
     cmd
 }
 
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 fn rows(csv_text: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
     let mut reader = csv::Reader::from_reader(csv_text);
     let headers = reader.headers().unwrap().clone();
@@ -151,11 +161,7 @@ fn reports_are_written_one_per_respondent_and_outputs_are_never_overwritten_sile
         .assert()
         .code(1);
     assert_eq!(rows(&fs::read(&out).unwrap()).len(), 3);
-    let mut names: Vec<String> = fs::read_dir(&reports)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&reports);
     assert_eq!(names, vec!["mini-p1.md", "mini-p2.md", "mini-p5.md"]);
     let p5 = fs::read_to_string(reports.join("mini-p5.md")).unwrap();
     assert!(p5.contains("## Before anything else") && p5.contains("Report for **p5**"));
@@ -327,11 +333,7 @@ fn a_row_without_a_report_is_told_and_the_batch_goes_on() {
         .stdout
         .clone();
     assert_eq!(rows(&out).len(), 4, "every row is scored");
-    let mut names: Vec<String> = fs::read_dir(&reports)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&reports);
     assert_eq!(names, ["mini-q1-row4.md", "mini-q1.md", "mini-q3.md"]);
     let second = fs::read_to_string(reports.join("mini-q1-row4.md")).unwrap();
     assert!(second.contains("Report for **q1**"), "{second}");
